@@ -1,0 +1,175 @@
+"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .grouping import group
+from .model import Problem
+from .reader import read_content
+from .scaffold import ScaffoldError, new_issue, new_note
+
+# MkDocs 1.x announces MkDocs 2 on every run; our pin (mkdocs<2) already answers it.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def plugin_settings(config_file: Path) -> dict:
+    """The newsletter plugin's options from mkdocs.yml, validated by MkDocs itself."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("newsletter")
+    if plugin is None:
+        raise SystemExit(f"{config_file}: the 'newsletter' plugin is not enabled under plugins:")
+    return {"content_dir": Path(plugin.config.content_dir),
+            "tags_file": Path(plugin.config.tags_file) if plugin.config.tags_file else None,
+            "unknown_tags": plugin.config.unknown_tags,
+            "root": config_file.resolve().parent}
+
+
+def cmd_check(args) -> int:
+    settings = plugin_settings(args.config)
+    if args.strict_tags:
+        settings["unknown_tags"] = "error"
+    content = read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"])
+    site = group(content)
+    problems = sorted(content.problems + site.problems, key=lambda p: (p.path, p.line or 0, p.message))
+    for problem in problems:
+        print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(content.notes)} notes, {len(site.months)} month{'s' * (len(site.months) != 1)}, {len(site.tags)} tags: "
+          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+class _Counter(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+def cmd_build(args) -> int:
+    """Strict build into a temporary folder, swapped in only on success, so a bad
+    note never replaces a good site."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)-7s -  %(message)s")
+    started = time.perf_counter()
+    counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    config_file = args.config.resolve()
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else config_file.parent / "site"
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), strict=not args.no_strict, site_dir=str(staging))
+        build(config)
+    except (MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build failed: {exc or 'see the warnings above'}; {site_dir} left as it was", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, site_dir)
+    plugin = config.plugins["newsletter"]
+    site, content = plugin.site, plugin.content
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    print(f"built {site_dir.name}/: {len(content.notes)} notes, {len(site.months)} issues, {len(site.tags)} tags, "
+          f"{pages} pages, {counter.count} warnings, {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.chmod(0o755)  # mkdtemp makes it private; a published site is world-readable
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.__main__ import cli
+
+    argv = ["serve", "--config-file", str(args.config), "--dev-addr", args.dev_addr]
+    return cli.main(args=argv, prog_name="newsletter serve", standalone_mode=True)
+
+
+def cmd_new_issue(args) -> int:
+    settings = plugin_settings(args.config)
+    path = new_issue(settings["content_dir"], args.month, args.title)
+    print(f"created {os.path.relpath(path)}")
+    return 0
+
+
+def cmd_new_note(args) -> int:
+    settings = plugin_settings(args.config)
+    tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
+    authors = [a.strip() for a in (args.authors or "").split(",") if a.strip()]
+    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors)
+    print(f"created {os.path.relpath(path)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="newsletter", description="Write, check and build the ML-paper newsletter site.")
+    top.add_argument("-f", "--config", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate all content; print every problem as path:line: message")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--strict-tags", action="store_true", help="tags outside site_config/tags.yml are errors")
+    check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser("build", help="strict MkDocs build into site/ (kept as it was if the build fails)")
+    build.add_argument("--site-dir", help="output folder (default: site/ beside mkdocs.yml)")
+    build.add_argument("--no-strict", action="store_true", help="skip bad notes with a warning instead of failing")
+    build.add_argument("-v", "--verbose", action="store_true")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="live preview that reloads when a note, an issue or site_config/ changes")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT (default 127.0.0.1:8000)")
+    serve.set_defaults(func=cmd_serve)
+
+    issue = sub.add_parser("new-issue", help="scaffold content/issues/YYYY-MM.md")
+    issue.add_argument("month", help="YYYY-MM")
+    issue.add_argument("--title")
+    issue.set_defaults(func=cmd_new_issue)
+
+    note = sub.add_parser("new-note", help="scaffold content/notes/YYYY-MM/<slug>.md (slug from the title)")
+    note.add_argument("month", help="YYYY-MM")
+    note.add_argument("title")
+    note.add_argument("--url", required=True, help="the paper's primary link (http/https)")
+    note.add_argument("--tags", help="comma-separated, e.g. GANs,Transformers")
+    note.add_argument("--section")
+    note.add_argument("--authors", help="comma-separated names")
+    note.set_defaults(func=cmd_new_note)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScaffoldError as exc:
+        print(f"newsletter: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The MkDocs adapter: a thin plugin that hands the generated pages to MkDocs.
+
+Each hook is a few lines calling the pure stages; all state is derived anew in
+every build, because under `mkdocs serve` one plugin instance lives across
+rebuilds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from .grouping import group
+from .model import Content, Problem, Site
+from .reader import read_content
+from .render import navigation, render_site
+
+log = get_plugin_logger("newsletter")
+
+# Extensions the generated Markdown relies on (anchors and classes via attr_list).
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
+
+
+class NewsletterConfig(base.Config):
+    content_dir = c.Dir(exists=True, default="content")
+    tags_file = c.Optional(c.File(exists=True))
+    unknown_tags = c.Choice(("warn", "error"), default="warn")
+    navigation = c.Type(bool, default=True)
+    watch = c.ListOfItems(c.Dir(exists=True), default=[])
+
+
+class NewsletterPlugin(BasePlugin[NewsletterConfig]):
+    content: Content | None = None
+    site: Site | None = None
+
+    def on_config(self, config):
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        self.content = self.site = None
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        root = Path(config.config_file_path).parent
+        self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
+        self.site = group(self.content)
+        report(self.content.problems + self.site.problems)
+        pages = render_site(self.site, config.site_name, config.site_description or "")
+        if self.config.navigation and not config.nav:
+            config.nav = navigation(self.site)
+        return replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))
+
+    def on_serve(self, server, config, builder):
+        for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:
+            if folder:
+                server.watch(folder)
+        return server
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def report(problems: tuple[Problem, ...]) -> None:
+    """Every problem is a warning to MkDocs, so `--strict` fails on any of them and
+    a non-strict build goes on without the bad file."""
+    for problem in sorted(problems, key=lambda p: (p.path, p.line or 0)):
+        suffix = " (skipped)" if problem.severity == "error" else ""
+        log.warning(f"{problem}{suffix}")
+
+
+def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Path) -> Files:
+    """Drop note and issue sources (they are only published inside the digests)
+    and add the generated pages, in memory."""
+    if content_dir.resolve() == docs_dir.resolve():
+        for file in list(files):
+            if file.is_documentation_page() and file.src_uri.startswith(("notes/", "issues/")):
+                files.remove(file)
+    for page in pages:
+        existing = files.get_file_from_path(page.path)
+        if existing is not None:
+            log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page of the same name; rename it")
+            files.remove(existing)
+        files.append(File.generated(config, page.path, content=page.markdown))
+    return files

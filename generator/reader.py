@@ -1,0 +1,525 @@
+"""Stage 1: read notes, issues and the tag vocabulary from disk, and validate them.
+
+The only stage that touches the file system. Every file is either turned into a
+Note / IssueMeta or reported as a Problem that names the file, the line and the
+field, and says how to fix it. Nothing is dropped silently and nothing raises:
+a bad file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .model import LINK_KINDS, Content, IssueMeta, Link, Note, Problem, Tag
+from .slugs import is_note_slug, slugify
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NOTE_FIELDS = ("title", "url", "authors", "tags", "section", "date", *LINK_KINDS, "issue", "draft")
+ISSUE_FIELDS = ("title", "summary", "sections", "draft")
+_YAML = YAMLHandler()  # python-frontmatter's YAML handler (uses PyYAML's C loader when present)
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    rel: str  # relative to the project root, forward slashes
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def walk_markdown(folder: Path, root: Path, content_root: Path, problems: list[Problem]) -> Iterator[SourceFile]:
+    """Every .md file below `folder`, sorted, following no link out of content/."""
+    real_content = content_root.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            sub = here / name
+            if sub.is_symlink():
+                target = sub.resolve()
+                rel = _rel(sub, root)
+                if not _within(target, real_content):
+                    problems.append(Problem(rel, None, f"symlink to a folder outside {content_root.name}/ ({target.name}); copy the files in instead"))
+                else:
+                    problems.append(Problem(rel, None, "symlinked folder is not read; move the notes here instead of linking", "warning"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            if not name.endswith(".md") or name.startswith("."):
+                continue  # images, editor backups, .DS_Store: not notes
+            path = here / name
+            rel = _rel(path, root)
+            if path.is_symlink():
+                target = path.resolve()
+                if not _within(target, real_content):
+                    problems.append(Problem(rel, None, f"symlink to a file outside {content_root.name}/; copy the file in instead"))
+                    continue
+                if not target.is_file():
+                    problems.append(Problem(rel, None, "broken symlink"))
+                    continue
+            yield SourceFile(path, rel)
+
+
+def read_text(source: SourceFile) -> tuple[str | None, Problem | None]:
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return None, Problem(source.rel, None, f"cannot read the file ({exc.strerror})")
+    if b"\x00" in data[:8192]:
+        return None, Problem(source.rel, None, "binary file, not a Markdown note; remove it or give it another extension")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(source.rel, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); save the file as UTF-8")
+
+
+# -------------------------------------------------------------------- front matter
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter, with a lazy map from field name to its line."""
+
+    meta: dict[str, Any]
+    body: str
+    yaml_text: str
+    first_line: int  # 1-based line of the opening ---
+    _lines: dict[str, tuple[int, str]] | None = field(default=None, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self._locate().get(key, (self.first_line, ""))[0]
+
+    def raw(self, key: str) -> str:
+        """The value as written in the file (for hints like `write title: "Yes"`)."""
+        return self._locate().get(key, (0, ""))[1]
+
+    def _locate(self) -> dict[str, tuple[int, str]]:
+        # Composing the YAML a second time is only done when a problem is reported.
+        if self._lines is None:
+            self._lines = {}
+            node = yaml.compose(self.yaml_text, Loader=yaml.SafeLoader)
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
+                    self._lines[str(key_node.value)] = (key_node.start_mark.line + self.first_line, raw)
+        return self._lines
+
+
+def parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem | None]:
+    stripped = text.lstrip()
+    first_line = text[: len(text) - len(stripped)].count("\n") + 1
+    if not _YAML.detect(stripped):
+        return None, Problem(rel, 1, "no front matter: the file must start with a line '---', then the fields, then '---'")
+    parts = _YAML.FM_BOUNDARY.split(stripped, 2)
+    if len(parts) < 3:
+        return None, Problem(rel, first_line, "front matter is not closed: add a line '---' after the last field")
+    _, yaml_text, body = parts
+    try:
+        meta = _YAML.load(yaml_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        what = exc.problem or exc.context or "invalid YAML"
+        return None, Problem(rel, line, f"invalid YAML in front matter: {what}")
+    except yaml.YAMLError as exc:
+        return None, Problem(rel, first_line, f"invalid YAML in front matter: {exc}")
+    except ValueError as exc:  # PyYAML builds dates while loading: 2021-02-30 raises here
+        return None, _bad_timestamp(yaml_text, first_line, rel, exc)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, Problem(rel, first_line + 1, f"front matter must be fields like 'title: ...', got {describe(meta)}")
+    return FrontMatter(meta, body.strip("\n"), yaml_text, first_line), None
+
+
+def _bad_timestamp(yaml_text: str, first_line: int, rel: str, exc: Exception) -> Problem:
+    node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if value_node.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    dt.date.fromisoformat(value_node.value[:10])
+                except ValueError as bad:
+                    line = key_node.start_mark.line + first_line
+                    return Problem(rel, line, f"'{key_node.value}': {value_node.value} is not a valid date ({bad}); write YYYY-MM-DD")
+    return Problem(rel, first_line, f"invalid value in front matter: {exc}")
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+# ----------------------------------------------------------------------- validation
+
+
+class FieldChecker:
+    """Collects problems for one file's fields; each check returns a clean value or None."""
+
+    def __init__(self, fm: FrontMatter, rel: str):
+        self.fm = fm
+        self.rel = rel
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.rel, self.fm.line_of(key), f"'{key}': {message}", severity))  # type: ignore[arg-type]
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def unknown_fields(self, known: tuple[str, ...]) -> None:
+        for key in self.fm.meta:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+                self.problem(str(key), f"unknown field, ignored ({hint})", "warning")
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.fm.meta.get(key)
+        if value is None:
+            if required:
+                where_hint = "" if key not in self.fm.meta else " (it is empty)"
+                self.problems.append(Problem(self.rel, self.fm.line_of(key) if key in self.fm.meta else self.fm.first_line,
+                                             f"'{key}': required field is missing{where_hint}; add {key}: ..."))
+            return None
+        if not isinstance(value, str):
+            raw = self.fm.raw(key) or str(value)
+            hint = ""
+            if isinstance(value, bool):
+                hint = " — YAML reads unquoted yes/no/on/off/true/false as booleans"
+            self.problem(key, f"expected text, got {describe(value)}{hint} (write {key}: \"{raw}\")")
+            return None
+        value = value.strip()
+        if required and not value:
+            self.problem(key, f"must not be empty; add {key}: ...")
+            return None
+        return value
+
+    def url(self, key: str, required: bool = False) -> str | None:
+        value = self.text(key, required)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            self.problem(key, f"expected an http(s) URL, got {value!r} (write {key}: https://...)")
+            return None
+        return value
+
+    def string_list(self, key: str, what: str, required: bool = False) -> tuple[str, ...] | None:
+        value = self.fm.meta.get(key)
+        if value is None:
+            if required:
+                self.problems.append(Problem(self.rel, self.fm.line_of(key) if key in self.fm.meta else self.fm.first_line,
+                                             f"'{key}': required field is missing; add {key}: [...]"))
+            return None
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",") if part.strip()]
+            self.problem(key, f"expected a list of {what}, got {value!r} (write {key}: [{', '.join(items)}])")
+            return None
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            self.problem(key, f"expected a list of {what}, got {describe(value)} with an empty or non-text item (write {key}: [a, b])")
+            return None
+        if required and not value:
+            self.problem(key, f"needs at least one item (write {key}: [...])")
+            return None
+        return tuple(item.strip() for item in value)
+
+    def boolean(self, key: str) -> bool:
+        value = self.fm.meta.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(key, f"expected true or false, got {describe(value)} (write {key}: true, without quotes)")
+            return False
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.fm.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and DATE_RE.match(value.strip()):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(key, f"expected a date YYYY-MM-DD, got {describe(value)}")
+        return None
+
+    def month(self, key: str) -> str | None:
+        value = self.fm.meta.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not MONTH_RE.match(value.strip()):
+            self.problem(key, f"expected a month YYYY-MM, got {describe(value)} (write {key}: \"2021-03\")")
+            return None
+        return value.strip()
+
+
+# -------------------------------------------------------------------------- tags
+
+
+@dataclass
+class Vocabulary:
+    tags: tuple[Tag, ...]
+    by_slug: dict[str, Tag]  # slugs of names and aliases -> canonical tag
+
+
+def read_vocabulary(tags_file: Path | None, root: Path) -> tuple[Vocabulary, list[Problem]]:
+    problems: list[Problem] = []
+    if tags_file is None or not tags_file.exists():
+        return Vocabulary((), {}), problems
+    rel = _rel(tags_file, root)
+    text, problem = read_text(SourceFile(tags_file, rel))
+    if problem:
+        return Vocabulary((), {}), [problem]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return Vocabulary((), {}), [Problem(rel, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem or exc.context}")]
+    if data is None:
+        return Vocabulary((), {}), problems
+    if not isinstance(data, list):
+        return Vocabulary((), {}), [Problem(rel, 1, "expected a list of tags ('- name: ...' entries)")]
+    tags: list[Tag] = []
+    by_slug: dict[str, Tag] = {}
+    owner_line: dict[str, int] = {}
+    for index, entry in enumerate(data):
+        line = node.value[index].start_mark.line + 1
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            problems.append(Problem(rel, line, "each tag needs a name: write '- name: GANs'"))
+            continue
+        name = entry["name"].strip()
+        description = entry.get("description") or ""
+        aliases = entry.get("aliases") or []
+        if not isinstance(description, str):
+            problems.append(Problem(rel, line, f"tag {name!r}: 'description' must be text"))
+            description = ""
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            problems.append(Problem(rel, line, f"tag {name!r}: 'aliases' must be a list of text (write aliases: [a, b])"))
+            aliases = []
+        for key in entry:
+            if key not in ("name", "description", "aliases"):
+                problems.append(Problem(rel, line, f"tag {name!r}: unknown field {key!r} (known: name, description, aliases)", "warning"))
+        slug = slugify(name)
+        if not slug:
+            problems.append(Problem(rel, line, f"tag {name!r} has no letters or digits"))
+            continue
+        tag = Tag(name=name, slug=slug, description=description.strip())
+        clash = False
+        for spelling in (name, *aliases):
+            s = slugify(spelling)
+            other = by_slug.get(s)
+            if other is not None and other is not tag:
+                problems.append(Problem(rel, line, f"{spelling!r} and tag {other.name!r} (line {owner_line[other.slug]}) share the slug {s!r}; keep one of them"))
+                clash = clash or s == slug
+                continue
+            by_slug[s] = tag
+        if clash:
+            continue
+        owner_line[slug] = line
+        tags.append(tag)
+    return Vocabulary(tuple(tags), by_slug), problems
+
+
+class TagResolver:
+    """Maps written tags to canonical Tags; reports unknown tags and spelling clashes."""
+
+    def __init__(self, vocabulary: Vocabulary, tags_rel: str, unknown: str):
+        self.vocabulary = vocabulary
+        self.tags_rel = tags_rel
+        self.unknown_severity = "error" if unknown == "error" else "warning"
+        self.unknown: dict[str, tuple[Tag, str]] = {}  # slug -> (tag, file where first written)
+
+    def resolve(self, written: tuple[str, ...], check: FieldChecker) -> tuple[Tag, ...]:
+        resolved: dict[str, Tag] = {}
+        for name in written:
+            slug = slugify(name)
+            if not slug:
+                check.problem("tags", f"tag {name!r} has no letters or digits")
+                continue
+            tag = self.vocabulary.by_slug.get(slug)
+            if tag is None:
+                tag = self._unknown(name, slug, check)
+            resolved.setdefault(tag.slug, tag)  # the same tag twice in one note counts once
+        return tuple(resolved.values())
+
+    def _unknown(self, name: str, slug: str, check: FieldChecker) -> Tag:
+        if slug in self.unknown:
+            tag, first_file = self.unknown[slug]
+            if tag.name != name:
+                check.problem("tags", f"{name!r} and {tag.name!r} (in {first_file}) are one tag (slug {slug!r}), shown as {tag.name!r}; "
+                                      f"write one spelling or add the tag to {self.tags_rel}", "warning")
+            return tag
+        known = [t.name for t in self.vocabulary.tags]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        check.problem("tags", f"unknown tag {name!r}: {hint}add it to {self.tags_rel} or use a known tag", self.unknown_severity)
+        tag = Tag(name=name, slug=slug, known=False)
+        self.unknown[slug] = (tag, check.rel)
+        return tag
+
+
+# ------------------------------------------------------------------------ content
+
+
+def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> tuple[Note | None, list[Problem]]:
+    text, problem = read_text(source)
+    if problem:
+        return None, [problem]
+    fm, problem = parse_front_matter(text, source.rel)  # type: ignore[arg-type]
+    if problem:
+        return None, [problem]
+    assert fm is not None
+    check = FieldChecker(fm, source.rel)
+    check.unknown_fields(NOTE_FIELDS)
+    slug = source.path.stem
+    if not is_note_slug(slug):
+        suggestion = slugify(slug).encode("ascii", "ignore").decode() or "paper-title"
+        check.problems.append(Problem(source.rel, None, f"file name {source.path.name!r} is not a slug (lowercase letters, digits, hyphens): rename it to {suggestion}.md"))
+    title = check.text("title", required=True)
+    url = check.url("url", required=True)
+    authors = check.string_list("authors", "names") or ()
+    written_tags = check.string_list("tags", "strings", required=True)
+    section = check.text("section")
+    date = check.date("date")
+    links = tuple(Link(kind, u) for kind in LINK_KINDS if (u := check.url(kind)) is not None)
+    month = check.month("issue") or folder_month
+    draft = check.boolean("draft")
+    tags = resolver.resolve(written_tags, check) if written_tags else ()
+    if written_tags and not tags:
+        check.problem("tags", "no usable tag")
+    if check.failed or title is None or url is None:
+        return None, check.problems
+    note = Note(slug=slug, month=month, title=title, url=url, tags=tags, authors=authors, section=section or None,
+                date=date, links=links, draft=draft, body=fm.body, path=source.rel)
+    return note, check.problems
+
+
+def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
+    month = source.path.stem
+    if not MONTH_RE.match(month):
+        return None, [Problem(source.rel, None, f"issue files are named YYYY-MM.md, got {source.path.name!r}")]
+    text, problem = read_text(source)
+    if problem:
+        return None, [problem]
+    fm, problem = parse_front_matter(text, source.rel)  # type: ignore[arg-type]
+    if problem:
+        return None, [problem]
+    assert fm is not None
+    check = FieldChecker(fm, source.rel)
+    check.unknown_fields(ISSUE_FIELDS)
+    title = check.text("title")
+    summary = check.text("summary") or ""
+    sections = check.string_list("sections", "section names") or ()
+    draft = check.boolean("draft")
+    if check.failed:
+        return None, check.problems
+    return IssueMeta(month=month, title=title or None, summary=summary, sections=sections, draft=draft,
+                     body=fm.body, path=source.rel), check.problems
+
+
+def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = None, unknown_tags: str = "warn") -> Content:
+    """Read and validate everything under content/ plus the tag vocabulary."""
+    root = root or content_dir.parent
+    problems: list[Problem] = []
+    vocabulary, vocab_problems = read_vocabulary(tags_file, root)
+    problems += vocab_problems
+    resolver = TagResolver(vocabulary, _rel(tags_file, root) if tags_file else "site_config/tags.yml", unknown_tags)
+
+    notes: list[Note] = []
+    files_read = 0
+    notes_dir = content_dir / "notes"
+    if notes_dir.is_dir():
+        for source in walk_markdown(notes_dir, root, content_dir, problems):
+            files_read += 1
+            folder = source.path.parent
+            if folder.parent != notes_dir or not MONTH_RE.match(folder.name):
+                problems.append(Problem(source.rel, None, f"notes live in {_rel(notes_dir, root)}/YYYY-MM/<slug>.md; move this file into a month folder"))
+                continue
+            note, note_problems = read_note(source, folder.name, resolver)
+            problems += note_problems
+            if note is not None:
+                notes.append(note)
+
+    issues: list[IssueMeta] = []
+    issues_dir = content_dir / "issues"
+    if issues_dir.is_dir():
+        for source in walk_markdown(issues_dir, root, content_dir, problems):
+            files_read += 1
+            issue, issue_problems = read_issue(source)
+            problems += issue_problems
+            if issue is not None:
+                issues.append(issue)
+
+    notes, cross_problems = _cross_checks(notes)
+    problems += cross_problems
+    return Content(notes=tuple(notes), issues=tuple(issues), vocabulary=vocabulary.tags,
+                   problems=tuple(problems), files_read=files_read)
+
+
+def _cross_checks(notes: list[Note]) -> tuple[list[Note], list[Problem]]:
+    """Checks across files: one slug per month (it is the anchor), one note per paper URL."""
+    problems: list[Problem] = []
+    kept: list[Note] = []
+    seen_slug: dict[tuple[str, str], Note] = {}
+    seen_url: dict[str, Note] = {}
+    for note in notes:
+        first = seen_slug.get((note.month, note.slug))
+        if first is not None:
+            problems.append(Problem(note.path, None, f"duplicate slug {note.slug!r} in issue {note.month}: {first.path} has it too; rename one file"))
+            continue
+        seen_slug[(note.month, note.slug)] = note
+        kept.append(note)
+        key = note.url.rstrip("/").lower()
+        if key in seen_url and not note.draft:
+            problems.append(Problem(note.path, None, f"'url': the same paper is also in {seen_url[key].path} ({note.url})", "warning"))
+        elif not note.draft:
+            seen_url[key] = note
+    return kept, problems

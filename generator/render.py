@@ -1,0 +1,240 @@
+"""Stage 3: render every page of the site as Markdown text.
+
+Pure: Site in, Pages out. Links between generated pages are written as links to
+their .md sources, so the site engine resolves them (for any URL scheme) and
+its strict build validates every link and anchor.
+
+Escaping rule: front matter is plain text. Every string from front matter goes
+through `md_text` (Markdown bodies) or `html_text` (page meta: title,
+description), so no markup an editor types in a title, author or tag is ever
+interpreted. Only note and issue bodies are Markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import string
+from urllib.parse import quote
+
+import yaml
+
+from .grouping import month_label
+from .model import Month, Note, Page, Site, TagIndex
+from .slugs import slugify
+
+BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog", "video": "Video", "data": "Data"}
+HOME_RECENT_ISSUES = 6
+HOME_MAIN_TAGS = 12
+
+# Every ASCII punctuation character becomes a numeric character reference: Markdown
+# and its extensions (emphasis, links, attr_list {..}, emoji :x:, math $, keys ++)
+# give meaning to nearly all of them, and a reference is never interpreted.
+_MD_ESCAPES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+
+
+def md_text(value: str) -> str:
+    """Plain text placed into Markdown, shown exactly as written."""
+    return " ".join(value.split()).translate(_MD_ESCAPES)
+
+
+def html_text(value: str) -> str:
+    """Plain text placed into HTML by the theme's templates, which do not escape."""
+    return html.escape(" ".join(value.split()), quote=True)
+
+
+def md_url(url: str) -> str:
+    """A URL as a Markdown link destination: characters that would end or
+    confuse the destination are percent-encoded (the reader's URL is the same)."""
+    return quote(url, safe="/:?#[]@!$&*+,;=%~-._")
+
+
+def link(from_page: str, to_page: str, anchor: str = "") -> str:
+    """Relative link from one generated source page to another (both .md paths)."""
+    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return f"{target}#{anchor}" if anchor else target
+
+
+def front_matter(title: str, description: str) -> str:
+    meta = {"title": html_text(title), "description": html_text(description)}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000, sort_keys=False) + "---\n\n"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def issue_path(key: str) -> str:
+    return f"issues/{key}.md"
+
+
+def tag_path(slug: str) -> str:
+    return f"tags/{slug}.md"
+
+
+def tag_chips(note: Note, page: str, skip: str | None = None) -> str:
+    return " ".join(f"[{md_text(t.name)}]({link(page, tag_path(t.slug))}){{ .nl-chip }}"
+                    for t in note.tags if t.slug != skip)
+
+
+def paper_entry(note: Note, page: str) -> str:
+    """One paper in a digest: heading with a stable anchor, authors, badges, tags, note."""
+    parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}"]
+    if note.authors:
+        parts.append(md_text(", ".join(note.authors)) + "\n{ .nl-authors }")
+    badges = [f"[{BADGE_LABELS['paper']}]({md_url(note.url)}){{ .nl-badge .nl-badge--paper }}"]
+    badges += [f"[{BADGE_LABELS[l.kind]}]({md_url(l.url)}){{ .nl-badge .nl-badge--{l.kind} }}" for l in note.links]
+    parts.append(" ".join(badges) + "\n{ .nl-links }")
+    parts.append(tag_chips(note, page) + "\n{ .nl-tags }")
+    if note.body.strip():
+        parts.append(note.body.strip())
+    return "\n\n".join(parts)
+
+
+def render_digest(month: Month, site_name: str) -> Page:
+    page = issue_path(month.key)
+    count = len(month.notes)
+    description = month.summary or f"{month.title}: {plural(count, 'paper')} from {site_name}."
+    out = [front_matter(month.title, description), f"# {md_text(month.title)}\n"]
+    if month.summary:
+        out.append(md_text(month.summary) + "\n{ .nl-summary }\n")
+    if month.intro.strip():
+        out.append(month.intro.strip() + "\n")
+    for section in month.sections:
+        if section.name is not None:
+            out.append(f"## {md_text(section.name)} {{ #section-{_section_anchor(section.name)} }}\n")
+        elif len(month.sections) > 1:
+            out.append("## More papers { #section-more }\n")
+        for note in section.notes:
+            out.append(paper_entry(note, page) + "\n")
+    out.append(_issue_navigation(month, page))
+    return Page(path=page, markdown="\n".join(out), title=month.title)
+
+
+def _section_anchor(name: str) -> str:
+    return slugify(name) or "section"
+
+
+def _issue_navigation(month: Month, page: str) -> str:
+    links = []
+    if month.previous:
+        links.append(f"[← {month_label(month.previous)}]({link(page, issue_path(month.previous))}){{ .nl-prev }}")
+    if month.next:
+        links.append(f"[{month_label(month.next)} →]({link(page, issue_path(month.next))}){{ .nl-next }}")
+    if not links:
+        return ""
+    return "---\n\n" + " ".join(links) + "\n{ .nl-issue-nav }\n"
+
+
+def render_tag(index: TagIndex, months: dict[str, Month]) -> Page:
+    tag = index.tag
+    page = tag_path(tag.slug)
+    count = plural(len(index.notes), "paper")
+    description = tag.description or f"Every paper tagged {tag.name}: {count}."
+    out = [front_matter(tag.name, description), f"# {md_text(tag.name)}\n"]
+    if tag.description:
+        out.append(md_text(tag.description) + "\n{ .nl-summary }\n")
+    out.append(f"**{count}** across {plural(len({n.month for n in index.notes}), 'issue')}.\n{{ .nl-count }}\n")
+    if index.related:
+        related = " ".join(f"[{md_text(t.name)} ({n})]({link(page, tag_path(t.slug))}){{ .nl-chip }}" for t, n in index.related)
+        out.append(f"Related tags: {related}\n{{ .nl-related }}\n")
+    current = None
+    for note in index.notes:
+        if note.month != current:
+            current = note.month
+            out.append(f"\n## {md_text(months[current].title)} {{ #month-{current} }}\n")
+        line = f"- [{md_text(note.title)}]({link(page, issue_path(note.month), note.slug)})"
+        if note.authors:
+            line += f" — {md_text(', '.join(note.authors))}"
+        others = tag_chips(note, page, skip=tag.slug)
+        if others:
+            line += f"<br>{others}"
+        out.append(line)
+    return Page(path=page, markdown="\n".join(out) + "\n", title=tag.name)
+
+
+def render_tags_index(site: Site) -> Page:
+    page = "tags/index.md"
+    out = [front_matter("Tags", f"All {len(site.tags)} topics, with the number of papers for each."), "# Tags\n"]
+    top = max((len(t.notes) for t in site.tags), default=1)
+    cloud = " ".join(
+        f"[{md_text(t.tag.name)} <span class=\"nl-count\">{len(t.notes)}</span>]({link(page, tag_path(t.tag.slug))})"
+        f"{{ .nl-cloud-tag .nl-weight-{_weight(len(t.notes), top)} }}"
+        for t in site.tags)
+    out.append(cloud + "\n{ .nl-cloud }\n")
+    out.append("## All tags\n")
+    for t in site.tags:
+        line = f"- [{md_text(t.tag.name)}]({link(page, tag_path(t.tag.slug))}) · {plural(len(t.notes), 'paper')}"
+        if t.tag.description:
+            line += f" — {md_text(t.tag.description)}"
+        out.append(line)
+    return Page(path=page, markdown="\n".join(out) + "\n", title="Tags")
+
+
+def _weight(count: int, top: int) -> int:
+    """1..5, so the cloud shows relative size while the number shows the count."""
+    return 1 + round(4 * (count - 1) / max(top - 1, 1))
+
+
+def render_archive(site: Site) -> Page:
+    page = "issues/index.md"
+    out = [front_matter("Issues", f"All {len(site.months)} issues, newest first."), "# Issues\n"]
+    year = None
+    for month in site.months:
+        if month.year != year:
+            year = month.year
+            out.append(f"\n## {year} {{ #year-{year} }}\n")
+        line = f"- [{md_text(month.title)}]({link(page, issue_path(month.key))}) · {plural(len(month.notes), 'paper')}"
+        if month.summary:
+            line += f"<br>{md_text(month.summary)}"
+        out.append(line)
+    return Page(path=page, markdown="\n".join(out) + "\n", title="Issues")
+
+
+def render_home(site: Site, site_name: str, site_description: str = "") -> Page:
+    page = "index.md"
+    out = [front_matter(site_name, site_description or f"{site_name}: curated machine-learning papers, monthly."),
+           f"# {md_text(site_name)}\n"]
+    if site_description:
+        out.append(md_text(site_description) + "\n{ .nl-summary }\n")
+    if not site.months:
+        out.append("No issues yet.\n")
+        return Page(path=page, markdown="\n".join(out), title=site_name)
+    latest = site.months[0]
+    out.append(f"## Latest issue: [{md_text(latest.title)}]({link(page, issue_path(latest.key))}) {{ #latest }}\n")
+    if latest.summary:
+        out.append(md_text(latest.summary) + "\n{ .nl-summary }\n")
+    for note in latest.notes:
+        out.append(f"- [{md_text(note.title)}]({link(page, issue_path(latest.key), note.slug)})")
+    out.append("")
+    if len(site.months) > 1:
+        out.append("## Recent issues { #recent }\n")
+        for month in site.months[1:1 + HOME_RECENT_ISSUES]:
+            out.append(f"- [{md_text(month.title)}]({link(page, issue_path(month.key))}) · {plural(len(month.notes), 'paper')}")
+        out.append(f"\n[All issues]({link(page, 'issues/index.md')})\n")
+    main_tags = sorted(site.tags, key=lambda t: (-len(t.notes), t.tag.name.casefold()))[:HOME_MAIN_TAGS]
+    if main_tags:
+        out.append("## Main tags { #tags }\n")
+        chips = " ".join(f"[{md_text(t.tag.name)} ({len(t.notes)})]({link(page, tag_path(t.tag.slug))}){{ .nl-chip }}" for t in main_tags)
+        out.append(chips + "\n{ .nl-tags }\n")
+        out.append(f"[All tags]({link(page, 'tags/index.md')})\n")
+    return Page(path=page, markdown="\n".join(out), title=site_name)
+
+
+def render_site(site: Site, site_name: str, site_description: str = "") -> tuple[Page, ...]:
+    """All generated pages, in a stable order."""
+    months = {m.key: m for m in site.months}
+    pages = [render_home(site, site_name, site_description), render_archive(site), render_tags_index(site)]
+    pages += [render_digest(m, site_name) for m in site.months]
+    pages += [render_tag(t, months) for t in site.tags]
+    return tuple(pages)
+
+
+def navigation(site: Site) -> list:
+    """MkDocs `nav`: Home, Issues by year (newest first), Tags. Tag pages stay out
+    of the sidebar, which keeps every page's navigation small."""
+    years: dict[str, list] = {}
+    for month in site.months:
+        years.setdefault(month.year, []).append({html_text(month.title): issue_path(month.key)})
+    issues = [{"Archive": "issues/index.md"}] + [{year: items} for year, items in years.items()]
+    return [{"Home": "index.md"}, {"Issues": issues}, {"Tags": "tags/index.md"}]
