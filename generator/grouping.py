@@ -75,6 +75,7 @@ def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple
             sections=group_sections(month_notes, issue.sections),
             previous=keys[index + 1] if index + 1 < len(keys) else None,
             next=keys[index - 1] if index > 0 else None,
+            draft=issue.draft,
         ))
     return tuple(months), problems
 
@@ -99,9 +100,11 @@ def group_tags(months: tuple[Month, ...]) -> tuple[TagIndex, ...]:
     return tuple(indexes)
 
 
-def group(content: Content) -> Site:
+def group(content: Content, include_drafts: bool = False) -> Site:
+    """`include_drafts` is for the live preview only (`newsletter serve`), where an
+    editor wants to see the issue being written; a build never includes drafts."""
     issues = {issue.month: issue for issue in content.issues}
-    hidden = {key for key, issue in issues.items() if issue.draft}
-    published = [n for n in content.notes if not n.draft and n.month not in hidden]
+    hidden = set() if include_drafts else {key for key, issue in issues.items() if issue.draft}
+    published = [n for n in content.notes if (include_drafts or not n.draft) and n.month not in hidden]
     months, problems = group_months(published, {k: v for k, v in issues.items() if k not in hidden})
     return Site(months=months, tags=group_tags(months), problems=tuple(problems))

@@ -108,6 +108,7 @@ class Month:
     sections: tuple[Section, ...]
     previous: str | None = None  # key of the previous published month
     next: str | None = None
+    draft: bool = False  # only ever true in a preview that shows drafts
 
     @property
     def year(self) -> str:

@@ -31,11 +31,16 @@ class NewsletterConfig(base.Config):
     unknown_tags = c.Choice(("warn", "error"), default="warn")
     navigation = c.Type(bool, default=True)
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
+    drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     content: Content | None = None
     site: Site | None = None
+    serving = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         for name in REQUIRED_EXTENSIONS:
@@ -45,9 +50,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        root = Path(config.config_file_path).parent
+        root = Path(config.config_file_path).absolute().parent
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
-        self.site = group(self.content)
+        self.site = group(self.content, include_drafts=self.serving and self.config.drafts_on_serve)
         report(self.content.problems + self.site.problems)
         pages = render_site(self.site, config.site_name, config.site_description or "")
         if self.config.navigation and not config.nav:

@@ -41,7 +41,7 @@ class SourceFile:
 
 def _rel(path: Path, root: Path) -> str:
     try:
-        return path.relative_to(root).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -65,9 +65,9 @@ def walk_markdown(folder: Path, root: Path, content_root: Path, problems: list[P
                 target = sub.resolve()
                 rel = _rel(sub, root)
                 if not _within(target, real_content):
-                    problems.append(Problem(rel, None, f"symlink to a folder outside {content_root.name}/ ({target.name}); copy the files in instead"))
+                    problems.append(Problem(rel, 1, f"symlink to a folder outside {content_root.name}/ ({target.name}); copy the files in instead"))
                 else:
-                    problems.append(Problem(rel, None, "symlinked folder is not read; move the notes here instead of linking", "warning"))
+                    problems.append(Problem(rel, 1, "symlinked folder is not read; move the notes here instead of linking", "warning"))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(filenames):
             if not name.endswith(".md") or name.startswith("."):
@@ -77,10 +77,10 @@ def walk_markdown(folder: Path, root: Path, content_root: Path, problems: list[P
             if path.is_symlink():
                 target = path.resolve()
                 if not _within(target, real_content):
-                    problems.append(Problem(rel, None, f"symlink to a file outside {content_root.name}/; copy the file in instead"))
+                    problems.append(Problem(rel, 1, f"symlink to a file outside {content_root.name}/; copy the file in instead"))
                     continue
                 if not target.is_file():
-                    problems.append(Problem(rel, None, "broken symlink"))
+                    problems.append(Problem(rel, 1, "broken symlink: its target does not exist"))
                     continue
             yield SourceFile(path, rel)
 
@@ -89,9 +89,11 @@ def read_text(source: SourceFile) -> tuple[str | None, Problem | None]:
     try:
         data = source.path.read_bytes()
     except OSError as exc:
-        return None, Problem(source.rel, None, f"cannot read the file ({exc.strerror})")
-    if b"\x00" in data[:8192]:
-        return None, Problem(source.rel, None, "binary file, not a Markdown note; remove it or give it another extension")
+        return None, Problem(source.rel, 1, f"cannot read the file ({exc.strerror})")
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        return None, Problem(source.rel, line, "binary file, not a Markdown note; remove it or give it another extension")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -322,7 +324,7 @@ def read_vocabulary(tags_file: Path | None, root: Path) -> tuple[Vocabulary, lis
         data = yaml.load(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        return Vocabulary((), {}), [Problem(rel, mark.line + 1 if mark else None, f"invalid YAML: {exc.problem or exc.context}")]
+        return Vocabulary((), {}), [Problem(rel, mark.line + 1 if mark else 1, f"invalid YAML: {exc.problem or exc.context}")]
     if data is None:
         return Vocabulary((), {}), problems
     if not isinstance(data, list):
@@ -422,7 +424,7 @@ def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> t
     slug = source.path.stem
     if not is_note_slug(slug):
         suggestion = slugify(slug).encode("ascii", "ignore").decode() or "paper-title"
-        check.problems.append(Problem(source.rel, None, f"file name {source.path.name!r} is not a slug (lowercase letters, digits, hyphens): rename it to {suggestion}.md"))
+        check.problems.append(Problem(source.rel, 1, f"file name {source.path.name!r} is not a slug (lowercase letters, digits, hyphens): rename it to {suggestion}.md"))
     title = check.text("title", required=True)
     url = check.url("url", required=True)
     authors = check.string_list("authors", "names") or ()
@@ -445,7 +447,7 @@ def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> t
 def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
     month = source.path.stem
     if not MONTH_RE.match(month):
-        return None, [Problem(source.rel, None, f"issue files are named YYYY-MM.md, got {source.path.name!r}")]
+        return None, [Problem(source.rel, 1, f"issue files are named YYYY-MM.md, got {source.path.name!r}")]
     text, problem = read_text(source)
     if problem:
         return None, [problem]
@@ -481,7 +483,7 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
             files_read += 1
             folder = source.path.parent
             if folder.parent != notes_dir or not MONTH_RE.match(folder.name):
-                problems.append(Problem(source.rel, None, f"notes live in {_rel(notes_dir, root)}/YYYY-MM/<slug>.md; move this file into a month folder"))
+                problems.append(Problem(source.rel, 1, f"notes live in {_rel(notes_dir, root)}/YYYY-MM/<slug>.md; move this file into a month folder"))
                 continue
             note, note_problems = read_note(source, folder.name, resolver)
             problems += note_problems

@@ -26,6 +26,8 @@ from .slugs import slugify
 BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog", "video": "Video", "data": "Data"}
 HOME_RECENT_ISSUES = 6
 HOME_MAIN_TAGS = 12
+# Drafts reach the renderer only in the live preview; the mark makes that obvious.
+DRAFT_MARK = "Draft: shown in the preview only, not published\n{ .nl-draft }"
 
 # Every ASCII punctuation character becomes a numeric character reference: Markdown
 # and its extensions (emphasis, links, attr_list {..}, emoji :x:, math $, keys ++)
@@ -80,6 +82,8 @@ def tag_chips(note: Note, page: str, skip: str | None = None) -> str:
 def paper_entry(note: Note, page: str) -> str:
     """One paper in a digest: heading with a stable anchor, authors, badges, tags, note."""
     parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}"]
+    if note.draft:
+        parts.append(DRAFT_MARK)
     if note.authors:
         parts.append(md_text(", ".join(note.authors)) + "\n{ .nl-authors }")
     badges = [f"[{BADGE_LABELS['paper']}]({md_url(note.url)}){{ .nl-badge .nl-badge--paper }}"]
@@ -96,6 +100,8 @@ def render_digest(month: Month, site_name: str) -> Page:
     count = len(month.notes)
     description = month.summary or f"{month.title}: {plural(count, 'paper')} from {site_name}."
     out = [front_matter(month.title, description), f"# {md_text(month.title)}\n"]
+    if month.draft:
+        out.append(DRAFT_MARK + "\n")
     if month.summary:
         out.append(md_text(month.summary) + "\n{ .nl-summary }\n")
     if month.intro.strip():
