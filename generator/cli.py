@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import MkDocsException
+
 from .grouping import group
 from .model import Problem
 from .reader import read_content
@@ -45,9 +47,13 @@ def cmd_check(args) -> int:
         print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    print(f"{len(content.notes)} notes, {len(site.months)} month{'s' * (len(site.months) != 1)}, {len(site.tags)} tags: "
-          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    print(f"{_plural(len(content.notes), 'note')}, {_plural(len(site.months), 'month')}, {_plural(len(site.tags), 'tag')}: "
+          f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class _Counter(logging.Handler):
@@ -83,6 +89,8 @@ def cmd_build(args) -> int:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)  # main() may run again in one process
     _swap_in(staging, site_dir)
     plugin = config.plugins["newsletter"]
     site, content = plugin.site, plugin.content
@@ -166,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except ScaffoldError as exc:
+    except (ScaffoldError, MkDocsException) as exc:  # e.g. a missing or invalid mkdocs.yml: no traceback
         print(f"newsletter: {exc}", file=sys.stderr)
         return 1
 

@@ -62,11 +62,11 @@ def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple
         issue = issues.get(key) or IssueMeta(month=key)
         month_notes = by_month.get(key, [])
         if issue.path and not month_notes:
-            problems.append(Problem(issue.path, None, f"issue {key} has no published notes yet; add notes in content/notes/{key}/ or mark the issue draft: true", "warning"))
+            problems.append(Problem(issue.path, 1, f"issue {key} has no published notes yet; add notes in content/notes/{key}/ or mark the issue draft: true", "warning"))
         used = {slugify(n.section) for n in month_notes if n.section}
         for name in issue.sections:
             if slugify(name) not in used:
-                problems.append(Problem(issue.path, None, f"'sections': no note of {key} is in section {name!r}", "warning"))
+                problems.append(Problem(issue.path, 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
         months.append(Month(
             key=key,
             title=issue.title or month_label(key),

@@ -83,7 +83,9 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     and add the generated pages, in memory."""
     if content_dir.resolve() == docs_dir.resolve():
         for file in list(files):
-            if file.is_documentation_page() and file.src_uri.startswith(("notes/", "issues/")):
+            # Everything there: .md sources are published inside the digests, and other files
+            # (images, .txt, files behind a symlinked folder) are ignored, never copied out.
+            if file.src_uri.startswith(("notes/", "issues/")):
                 files.remove(file)
     for page in pages:
         existing = files.get_file_from_path(page.path)

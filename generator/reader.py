@@ -149,6 +149,10 @@ def parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         what = exc.problem or exc.context or "invalid YAML"
+        start = exc.context_mark
+        if exc.problem and exc.context and start and mark and start.line != mark.line:
+            # e.g. an unclosed [ list: say where it was opened, not only where parsing gave up
+            what += f" ({exc.context} started on line {start.line + first_line})"
         return None, Problem(rel, line, f"invalid YAML in front matter: {what}")
     except yaml.YAMLError as exc:
         return None, Problem(rel, first_line, f"invalid YAML in front matter: {exc}")
@@ -393,18 +397,20 @@ class TagResolver:
         return tuple(resolved.values())
 
     def _unknown(self, name: str, slug: str, check: FieldChecker) -> Tag:
-        if slug in self.unknown:
-            tag, first_file = self.unknown[slug]
-            if tag.name != name:
-                check.problem("tags", f"{name!r} and {tag.name!r} (in {first_file}) are one tag (slug {slug!r}), shown as {tag.name!r}; "
-                                      f"write one spelling or add the tag to {self.tags_rel}", "warning")
-            return tag
+        # Reported in every note that uses it: with unknown_tags "error" each such note must fail,
+        # not only the first one.
         known = [t.name for t in self.vocabulary.tags]
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
         check.problem("tags", f"unknown tag {name!r}: {hint}add it to {self.tags_rel} or use a known tag", self.unknown_severity)
-        tag = Tag(name=name, slug=slug, known=False)
-        self.unknown[slug] = (tag, check.rel)
+        if slug not in self.unknown:
+            tag = Tag(name=name, slug=slug, known=False)
+            self.unknown[slug] = (tag, check.rel)
+            return tag
+        tag, first_file = self.unknown[slug]
+        if tag.name != name:
+            check.problem("tags", f"{name!r} and {tag.name!r} (in {first_file}) are one tag (slug {slug!r}), shown as {tag.name!r}; "
+                                  f"write one spelling or add the tag to {self.tags_rel}", "warning")
         return tag
 
 
@@ -483,7 +489,8 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
             files_read += 1
             folder = source.path.parent
             if folder.parent != notes_dir or not MONTH_RE.match(folder.name):
-                problems.append(Problem(source.rel, 1, f"notes live in {_rel(notes_dir, root)}/YYYY-MM/<slug>.md; move this file into a month folder"))
+                where = f"folder {folder.name!r} is not a month YYYY-MM (month 01-12)" if folder.parent == notes_dir else "not in a month folder"
+                problems.append(Problem(source.rel, 1, f"{where}: notes live in {_rel(notes_dir, root)}/YYYY-MM/<slug>.md; move the file"))
                 continue
             note, note_problems = read_note(source, folder.name, resolver)
             problems += note_problems
@@ -500,28 +507,53 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
             if issue is not None:
                 issues.append(issue)
 
-    notes, cross_problems = _cross_checks(notes)
+    notes, cross_problems = _cross_checks(notes, root)
     problems += cross_problems
     return Content(notes=tuple(notes), issues=tuple(issues), vocabulary=vocabulary.tags,
                    problems=tuple(problems), files_read=files_read)
 
 
-def _cross_checks(notes: list[Note]) -> tuple[list[Note], list[Problem]]:
+def _field_line(root: Path, rel: str, key: str) -> int:
+    """Line of a front-matter field of an already validated file (1 if absent).
+    Read again only when a cross-file problem is reported, which is rare."""
+    try:
+        fm, _ = parse_front_matter((root / rel).read_text(encoding="utf-8-sig"), rel)
+    except (OSError, UnicodeDecodeError):  # changed since it was read
+        return 1
+    return fm.line_of(key) if fm is not None and key in fm.meta else 1
+
+
+def _moved(note: Note) -> bool:
+    """True if an `issue:` override publishes the note outside its own month folder."""
+    return Path(note.path).parent.name != note.month
+
+
+def _cross_checks(notes: list[Note], root: Path) -> tuple[list[Note], list[Problem]]:
     """Checks across files: one slug per month (it is the anchor), one note per paper URL."""
     problems: list[Problem] = []
-    kept: list[Note] = []
-    seen_slug: dict[tuple[str, str], Note] = {}
-    seen_url: dict[str, Note] = {}
+    by_anchor: dict[tuple[str, str], Note] = {}
     for note in notes:
-        first = seen_slug.get((note.month, note.slug))
-        if first is not None:
-            problems.append(Problem(note.path, None, f"duplicate slug {note.slug!r} in issue {note.month}: {first.path} has it too; rename one file"))
+        key = (note.month, note.slug)
+        first = by_anchor.get(key)
+        if first is None:
+            by_anchor[key] = note
             continue
-        seen_slug[(note.month, note.slug)] = note
-        kept.append(note)
+        # Two files of one folder cannot share a name, so an `issue:` override brought one of
+        # them here: blame the override, on its line, and keep the note in its own folder.
+        if _moved(first) and not _moved(note):
+            by_anchor[key], note, first = note, first, note
+        problems.append(Problem(note.path, _field_line(root, note.path, "issue"),
+                                f"duplicate slug {note.slug!r} in issue {note.month}: {first.path} has it too "
+                                f"(the slug is the paper's anchor in the digest); rename one file"))
+    kept = [n for n in notes if by_anchor[(n.month, n.slug)] is n]
+    seen_url: dict[str, Note] = {}
+    for note in kept:
+        if note.draft:
+            continue
         key = note.url.rstrip("/").lower()
-        if key in seen_url and not note.draft:
-            problems.append(Problem(note.path, None, f"'url': the same paper is also in {seen_url[key].path} ({note.url})", "warning"))
-        elif not note.draft:
+        if key in seen_url:
+            problems.append(Problem(note.path, _field_line(root, note.path, "url"),
+                                    f"'url': the same paper is also in {seen_url[key].path} ({note.url})", "warning"))
+        else:
             seen_url[key] = note
     return kept, problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -48,7 +49,8 @@ def new_note(content_dir: Path, month: str, title: str, url: str, tags: list[str
     _check_month(month)
     if not title.strip():
         raise ScaffoldError("the title must not be empty")
-    if not url.startswith(("http://", "https://")):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:  # the same rule as `newsletter check`
         raise ScaffoldError(f"--url must be an http(s) URL, got {url!r}")
     slug = ascii_slug(title)
     if not slug:
