@@ -25,8 +25,10 @@ def slugify(text: str) -> str:
 
 def ascii_slug(text: str, max_length: int = 60) -> str:
     """A file-name slug for a new note: ASCII only, cut at a word boundary."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    # Slugify first, so a non-ASCII hyphen or space (U+2011 from a PDF) still separates words;
+    # then drop accents, and let any other non-ASCII character separate words too.
+    decomposed = unicodedata.normalize("NFKD", slugify(text))
+    ascii_text = "".join(c if c.isascii() else "-" for c in decomposed if not unicodedata.combining(c))
     slug = slugify(ascii_text)
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
