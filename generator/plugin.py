@@ -14,10 +14,11 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .feeds import FeedSite, build_feeds, feed_paths
 from .grouping import group
 from .model import Content, Problem, Site
 from .reader import read_content
-from .render import navigation, render_site
+from .render import issue_path, navigation, render_site
 
 log = get_plugin_logger("newsletter")
 
@@ -54,10 +55,20 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
         self.site = group(self.content, include_drafts=self.serving and self.config.drafts_on_serve)
         report(self.content.problems + self.site.problems)
-        pages = render_site(self.site, config.site_name, config.site_description or "")
+        feeds = bool(config.site_url)
+        if not feeds:
+            log.warning("site_url is not set in mkdocs.yml: the Atom feeds need absolute URLs, so none are written")
+        pages = render_site(self.site, config.site_name, config.site_description or "", feeds=feeds)
         if self.config.navigation and not config.nav:
             config.nav = navigation(self.site)
-        return replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))
+        files = replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))
+        # Feed files exist from here on, so links to them resolve and validate; on_env fills them in.
+        return add_generated(files, feed_paths(self.site) if feeds else (), config)
+
+    def on_env(self, env, config, files: Files):
+        if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
+            write_feeds(self.site, config, files)
+        return env
 
     def on_serve(self, server, config, builder):
         for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:
@@ -93,4 +104,25 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
             log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page of the same name; rename it")
             files.remove(existing)
         files.append(File.generated(config, page.path, content=page.markdown))
+    return files
+
+
+def write_feeds(site: Site, config, files: Files) -> None:
+    """Fill the feed files from the digests' rendered HTML; MkDocs copies them out next."""
+    digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
+    meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
+    feeds, problems = build_feeds(site, meta, lambda path: files.get_file_from_path(path).url, digests)
+    report(problems)
+    for feed in feeds:
+        files.get_file_from_path(feed.path).content_bytes = feed.xml
+
+
+def add_generated(files: Files, paths, config) -> Files:
+    """Empty generated files (feeds), filled in once the pages are rendered."""
+    for path in paths:
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated feed of the same name; rename it")
+            files.remove(existing)
+        files.append(File.generated(config, path, content=b""))
     return files

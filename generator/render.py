@@ -57,8 +57,9 @@ def link(from_page: str, to_page: str, anchor: str = "") -> str:
     return f"{target}#{anchor}" if anchor else target
 
 
-def front_matter(title: str, description: str) -> str:
-    meta = {"title": html_text(title), "description": html_text(description)}
+def front_matter(title: str, description: str, **extra: str) -> str:
+    """Page meta for the theme; `extra` values must already be safe in HTML."""
+    meta = {"title": html_text(title), "description": html_text(description), **extra}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1_000_000, sort_keys=False) + "---\n\n"
 
 
@@ -74,6 +75,18 @@ def tag_path(slug: str) -> str:
     return f"tags/{slug}.md"
 
 
+SITE_FEED = "feed.xml"
+
+
+def tag_feed_path(slug: str) -> str:
+    """Beside the tag page's URL (tags/<slug>/), so readers guess it too."""
+    return f"tags/{slug}/feed.xml"
+
+
+def subscribe_link(page: str, feed: str, label: str) -> str:
+    return f"[{md_text(label)}]({link(page, feed)}){{ .nl-subscribe type=application/atom+xml }}\n{{ .nl-subscribe-line }}\n"
+
+
 def tag_chips(note: Note, page: str, skip: str | None = None) -> str:
     return " ".join(f"[{md_text(t.name)}]({link(page, tag_path(t.slug))}){{ .nl-chip }}"
                     for t in note.tags if t.slug != skip)
@@ -81,7 +94,8 @@ def tag_chips(note: Note, page: str, skip: str | None = None) -> str:
 
 def paper_entry(note: Note, page: str) -> str:
     """One paper in a digest: heading with a stable anchor, authors, badges, tags, note."""
-    parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}"]
+    parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}",
+             f"<!-- nl-paper:{note.slug} -->"]  # the feeds cut the paper's HTML out between these markers
     if note.draft:
         parts.append(DRAFT_MARK)
     if note.authors:
@@ -92,6 +106,7 @@ def paper_entry(note: Note, page: str) -> str:
     parts.append(tag_chips(note, page) + "\n{ .nl-tags }")
     if note.body.strip():
         parts.append(note.body.strip())
+    parts.append(f"<!-- /nl-paper:{note.slug} -->")
     return "\n\n".join(parts)
 
 
@@ -132,14 +147,17 @@ def _issue_navigation(month: Month, page: str) -> str:
     return "---\n\n" + " ".join(links) + "\n{ .nl-issue-nav }\n"
 
 
-def render_tag(index: TagIndex, months: dict[str, Month]) -> Page:
+def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True) -> Page:
     tag = index.tag
     page = tag_path(tag.slug)
     count = plural(len(index.notes), "paper")
     description = tag.description or f"Every paper tagged {tag.name}: {count}."
-    out = [front_matter(tag.name, description), f"# {md_text(tag.name)}\n"]
+    feed_meta = {"feed": tag_feed_path(tag.slug), "feed_title": html_text(f"Papers tagged {tag.name}")} if feeds else {}
+    out = [front_matter(tag.name, description, **feed_meta), f"# {md_text(tag.name)}\n"]
     if tag.description:
         out.append(md_text(tag.description) + "\n{ .nl-summary }\n")
+    if feeds:
+        out.append(subscribe_link(page, tag_feed_path(tag.slug), f"Subscribe to papers tagged {tag.name}"))
     out.append(f"**{count}** across {plural(len({n.month for n in index.notes}), 'issue')}.\n{{ .nl-count }}\n")
     if index.related:
         related = " ".join(f"[{md_text(t.name)} ({n})]({link(page, tag_path(t.slug))}){{ .nl-chip }}" for t, n in index.related)
@@ -182,9 +200,11 @@ def _weight(count: int, top: int) -> int:
     return 1 + round(4 * (count - 1) / max(top - 1, 1))
 
 
-def render_archive(site: Site) -> Page:
+def render_archive(site: Site, feeds: bool = True) -> Page:
     page = "issues/index.md"
     out = [front_matter("Issues", f"All {len(site.months)} issues, newest first."), "# Issues\n"]
+    if feeds:
+        out.append(subscribe_link(page, SITE_FEED, "Subscribe to new issues"))
     year = None
     for month in site.months:
         if month.year != year:
@@ -197,12 +217,14 @@ def render_archive(site: Site) -> Page:
     return Page(path=page, markdown="\n".join(out) + "\n", title="Issues")
 
 
-def render_home(site: Site, site_name: str, site_description: str = "") -> Page:
+def render_home(site: Site, site_name: str, site_description: str = "", feeds: bool = True) -> Page:
     page = "index.md"
     out = [front_matter(site_name, site_description or f"{site_name}: curated machine-learning papers, monthly."),
            f"# {md_text(site_name)}\n"]
     if site_description:
         out.append(md_text(site_description) + "\n{ .nl-summary }\n")
+    if feeds:
+        out.append(subscribe_link(page, SITE_FEED, "Subscribe to new issues"))
     if not site.months:
         out.append("No issues yet.\n")
         return Page(path=page, markdown="\n".join(out), title=site_name)
@@ -227,12 +249,13 @@ def render_home(site: Site, site_name: str, site_description: str = "") -> Page:
     return Page(path=page, markdown="\n".join(out), title=site_name)
 
 
-def render_site(site: Site, site_name: str, site_description: str = "") -> tuple[Page, ...]:
-    """All generated pages, in a stable order."""
+def render_site(site: Site, site_name: str, site_description: str = "", feeds: bool = True) -> tuple[Page, ...]:
+    """All generated pages, in a stable order. `feeds`: link the Atom feeds
+    (off when the build writes none, so no link points nowhere)."""
     months = {m.key: m for m in site.months}
-    pages = [render_home(site, site_name, site_description), render_archive(site), render_tags_index(site)]
+    pages = [render_home(site, site_name, site_description, feeds), render_archive(site, feeds), render_tags_index(site)]
     pages += [render_digest(m, site_name) for m in site.months]
-    pages += [render_tag(t, months) for t in site.tags]
+    pages += [render_tag(t, months, feeds) for t in site.tags]
     return tuple(pages)
 
 

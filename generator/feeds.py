@@ -1,0 +1,235 @@
+"""Stage 4: Atom feeds for the whole newsletter and for every tag.
+
+Pure: Site, URLs and the HTML MkDocs rendered for the digests in, feed XML out.
+
+Why Atom (RFC 4287) rather than RSS 2.0: every feed reader and RSS-to-email
+service reads both, but Atom is the stricter contract. Each entry must carry a
+unique `id` and an `updated` date (RSS `guid` and `pubDate` are optional, and
+readers fall back to guessing, which re-announces old items), content declares
+its type (`type="html"` instead of RSS's ambiguous "maybe HTML" description),
+and names, dates and escaping rules are specified rather than folklore. The XML
+is built and escaped by `xml.etree.ElementTree`, never by string pasting.
+
+Content: a feed shows the same HTML as the site. MkDocs has already rendered
+each digest (extensions, link resolution and all) by the time feeds are built,
+so an issue entry is its digest page's HTML and a paper entry is the slice
+between the `<!-- nl-paper:slug -->` markers the render stage writes around each
+paper. No Markdown is rendered twice, so feeds cost a few regex passes, and
+the feed reads exactly like the page. Relative links and images become absolute
+URLs (`href` and `src`), because mail clients and many readers ignore xml:base.
+
+Dates come from the content only, never from the clock, so two builds of the
+same content produce byte-identical feeds. Every entry, issue or paper, is
+dated (published and updated) the first day of its issue month: that is when
+the newsletter announces it. A note's `date` is when the work appeared, often
+months or years before the issue, and RSS-to-email services only send entries
+dated after their last run, so a paper dated 2019 but published in the 2021-03
+issue would never be mailed. Nor does an issue's date move when a late paper is
+added, which would make some readers announce it again. A feed's `updated` is
+its newest entry's date. Tag feeds list papers in tag page order: newest issue
+first, digest order within an issue.
+
+Entry ids are the canonical URL of the digest entry in the default directory
+URL layout, `{site_url}issues/2021-03/` for an issue and
+`{site_url}issues/2021-03/#slug` for a paper, built from site_url, the month
+and the note's slug only. So a rebuild never changes them, and the same paper
+has the same id in every tag feed it appears in (aggregators merge it).
+
+Without site_url there are no absolute URLs and no valid ids, so the plugin
+skips the feeds with one warning (`mkdocs serve` always sets site_url).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Callable, Mapping
+from urllib.parse import urljoin
+
+from .model import Month, Problem, Site, TagIndex
+from .render import SITE_FEED, issue_path, tag_feed_path, tag_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed without entries
+
+# Characters XML 1.0 forbids; ElementTree would write them and break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MARKER = "<!-- nl-paper:{slug} -->(.*?)<!-- /nl-paper:{slug} -->"
+_ANY_MARKER = re.compile(r"<!-- /?nl-paper:[^ ]* -->\n?")
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
+# Only real start tags (text in code blocks has its < escaped), then their URL attributes.
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
+
+
+@dataclass(frozen=True)
+class FeedSite:
+    """What the feeds need to know about the site besides its content."""
+
+    url: str  # site_url, ending in "/"
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # output path relative to the site root, e.g. "tags/gans/feed.xml"
+    xml: bytes
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def absolute_urls(fragment: str, base: str) -> str:
+    """Every relative href/src in real tags of `fragment`, resolved against `base`."""
+
+    def attribute(match: re.Match) -> str:
+        quoted = match.group(2)
+        value = html.unescape(quoted[1:-1])
+        return f'{match.group(1)}"{html.escape(urljoin(base, value.strip()), quote=True)}"'
+
+    return _TAG.sub(lambda tag: _URL_ATTR.sub(attribute, tag.group(0)), fragment)
+
+
+def paper_html(digest_html: str, slug: str) -> str | None:
+    """The paper's authors, links, tags and note as rendered in its digest, or
+    None when its markers are missing (broken raw HTML in a note can eat them)."""
+    match = re.search(_MARKER.format(slug=re.escape(slug)), digest_html, re.S)
+    return _HEADERLINK.sub("", match.group(1)).strip() if match else None
+
+
+def issue_html(digest_html: str) -> str:
+    """The digest as a feed entry: without its title (the entry has one), the
+    heading permalinks ('#' clutter in mail) and the paper markers."""
+    body = _H1.sub("", digest_html, count=1)
+    return _ANY_MARKER.sub("", _HEADERLINK.sub("", body)).strip()
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def month_start(key: str) -> dt.date:
+    return dt.date.fromisoformat(f"{key}-01")
+
+
+def entry_id(site_url: str, month: str, slug: str = "") -> str:
+    """Canonical digest URL in the default layout: stable whatever the build settings."""
+    return f"{site_url}issues/{month}/" + (f"#{slug}" if slug else "")
+
+
+def _feed(site: FeedSite, title: str, subtitle: str, self_url: str, page_url: str, updated: dt.date) -> ET.Element:
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    _add(feed, "title", title, type="text")
+    if subtitle:
+        _add(feed, "subtitle", subtitle, type="text")
+    _add(feed, "id", self_url)
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=page_url)
+    _add(feed, "updated", _timestamp(updated))
+    author = _add(feed, "author")  # required for entries without authors of their own
+    _add(author, "name", site.name)
+    _add(author, "uri", site.url)
+    return feed
+
+
+def _serialize(feed: ET.Element) -> bytes:
+    ET.indent(feed)  # only whitespace between elements: no element here has mixed content
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _content(entry: ET.Element, fragment: str, base: str) -> None:
+    _add(entry, "content", fragment, type="html", **{XML_BASE: base})
+
+
+def site_feed(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str]) -> Feed:
+    """One entry per published issue, newest first, with the issue's full HTML."""
+    updated = max((month_start(m.key) for m in site.months), default=EPOCH)
+    feed = _feed(meta, meta.name, meta.description, urljoin(meta.url, url_of(SITE_FEED)), meta.url, updated)
+    for month in site.months:
+        page = urljoin(meta.url, url_of(issue_path(month.key)))
+        entry = _add(feed, "entry")
+        _add(entry, "title", month.title, type="text")
+        _add(entry, "id", entry_id(meta.url, month.key))
+        _add(entry, "link", rel="alternate", type="text/html", href=page)
+        _add(entry, "published", _timestamp(month_start(month.key)))
+        _add(entry, "updated", _timestamp(month_start(month.key)))
+        _add(entry, "summary", _issue_summary(month), type="text")
+        _content(entry, absolute_urls(issue_html(digests.get(month.key, "")), page), page)
+    return Feed(SITE_FEED, _serialize(feed))
+
+
+def _issue_summary(month: Month) -> str:
+    if month.summary:
+        return month.summary
+    count = len(month.notes)
+    return f"{count} paper{'' if count == 1 else 's'}: " + "; ".join(n.title for n in month.notes)
+
+
+def tag_feed(index: TagIndex, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
+             problems: list[Problem]) -> Feed:
+    """One entry per paper with the tag, in tag page order (newest issue first)."""
+    tag = index.tag
+    path = tag_feed_path(tag.slug)
+    feed = _feed(meta, f"{meta.name}: papers tagged {tag.name}", tag.description, urljoin(meta.url, url_of(path)),
+                 urljoin(meta.url, url_of(tag_path(tag.slug))), max((month_start(n.month) for n in index.notes), default=EPOCH))
+    for note in index.notes:
+        page = urljoin(meta.url, url_of(issue_path(note.month)))
+        entry = _add(feed, "entry")
+        _add(entry, "title", note.title, type="text")
+        _add(entry, "id", entry_id(meta.url, note.month, note.slug))
+        _add(entry, "link", rel="alternate", type="text/html", href=f"{page}#{note.slug}")
+        _add(entry, "link", rel="related", type="text/html", href=note.url, title="Paper")
+        for extra in note.links:
+            _add(entry, "link", rel="related", href=extra.url, title=extra.kind.capitalize())
+        _add(entry, "published", _timestamp(month_start(note.month)))
+        _add(entry, "updated", _timestamp(month_start(note.month)))
+        for name in note.authors:
+            _add(_add(entry, "author"), "name", name)
+        for other in note.tags:
+            _add(entry, "category", term=other.slug, label=other.name,
+                 scheme=urljoin(meta.url, url_of("tags/index.md")))
+        fragment = paper_html(digests.get(note.month, ""), note.slug)
+        if fragment is None:
+            problems.append(Problem(note.path, None, f"feeds: the note's HTML was not found in its digest {issue_path(note.month)} "
+                                    "(unclosed HTML in the note?); its feed entries show only the paper link", "warning"))
+            fragment = f'<p><a href="{html.escape(note.url, quote=True)}">Paper</a></p>'
+        _content(entry, absolute_urls(fragment, page), page)
+    return Feed(path, _serialize(feed))
+
+
+def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str],
+                digests: Mapping[str, str]) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
+    """The site feed and one feed per tag.
+
+    `url_of(source path)` is the site-root-relative URL MkDocs gives a file (it
+    knows use_directory_urls); `digests` maps a month key to its digest HTML."""
+    problems: list[Problem] = []
+    feeds = [site_feed(site, meta, url_of, digests)]
+    feeds += [tag_feed(index, meta, url_of, digests, problems) for index in site.tags]
+    # A paper in three tags would be reported three times.
+    return tuple(feeds), tuple(dict.fromkeys(problems))
+
+
+def feed_paths(site: Site) -> tuple[str, ...]:
+    """Every feed file a build writes, known before any page is rendered."""
+    return (SITE_FEED, *(tag_feed_path(index.tag.slug) for index in site.tags))
