@@ -35,7 +35,7 @@ TAGS = [
 ]
 
 
-def note_md(title: str | None = "A Paper", url: str | None = "https://example.org/paper", tags=("GANs",),
+def note_md(title: str | None = "A Paper", url: str | None = "https://papers.test/paper", tags=("GANs",),
             body: str = "Why it matters.", **fields) -> str:
     """A note file: front matter dumped by PyYAML (so any string is written safely) and a body.
     Pass None to leave a required field out."""

@@ -35,8 +35,8 @@ authors: [Yifan Jiang, Shiyu Chang, Zhangyang Wang]
 tags: [GAN, attention]
 section: Generative Modeling
 date: 2021-02-14
-data: https://example.org/data
-video: https://example.org/video
+data: https://papers.test/data
+video: https://papers.test/video
 code: https://github.com/VITA-Group/TransGAN
 draft: false
 ---
@@ -62,7 +62,7 @@ def test_all_fields_are_read(make_project):
     assert note.date == dt.date(2021, 2, 14)
     # Extra links in badge order (code, demo, blog, video, data), whatever order they are written in.
     assert note.links == (Link("code", "https://github.com/VITA-Group/TransGAN"),
-                          Link("video", "https://example.org/video"), Link("data", "https://example.org/data"))
+                          Link("video", "https://papers.test/video"), Link("data", "https://papers.test/data"))
     assert note.draft is False
     assert note.body == "The **first** GAN built from transformers only."
     assert note.path == "content/notes/2021-03/transgan.md"
@@ -113,9 +113,9 @@ def test_unknown_tag_suggests_a_close_known_tag(make_project):
 
 def test_unknown_tags_error_option_fails_every_note_using_one(make_project):
     config = make_project({
-        "content/notes/2021-03/a.md": note_md(tags=["Graph Nets"], url="https://example.org/a"),
-        "content/notes/2021-03/b.md": note_md(tags=["Graph Nets"], url="https://example.org/b"),
-        "content/notes/2021-03/c.md": note_md(tags=["GANs"], url="https://example.org/c"),
+        "content/notes/2021-03/a.md": note_md(tags=["Graph Nets"], url="https://papers.test/a"),
+        "content/notes/2021-03/b.md": note_md(tags=["Graph Nets"], url="https://papers.test/b"),
+        "content/notes/2021-03/c.md": note_md(tags=["GANs"], url="https://papers.test/c"),
     })
     content = read(config, unknown_tags="error")
     errors = content.errors
@@ -126,8 +126,8 @@ def test_unknown_tags_error_option_fails_every_note_using_one(make_project):
 
 def test_two_unknown_names_sharing_a_slug_are_reported_not_merged_silently(make_project):
     config = make_project({
-        "content/notes/2021-03/a.md": note_md(tags=["Graph Nets"], url="https://example.org/a"),
-        "content/notes/2021-03/b.md": note_md(tags=["graph-nets"], url="https://example.org/b"),
+        "content/notes/2021-03/a.md": note_md(tags=["Graph Nets"], url="https://papers.test/a"),
+        "content/notes/2021-03/b.md": note_md(tags=["graph-nets"], url="https://papers.test/b"),
     })
     content = read(config)
     clash = [p for p in content.problems if "are one tag" in p.message]
