@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test deps clean
+.PHONY: serve build check test deps browser-deps apt-packages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,24 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 deps: $(VENV)/.installed
+
+# The browser tests drive Debian's Chromium through Playwright (never a downloaded
+# browser) and inject axe-core from npm; apt-get runs only when one is missing.
+CHROMIUM_PATH ?= /usr/bin/chromium
+APT_PACKAGES := $(if $(wildcard $(CHROMIUM_PATH)),,chromium) $(if $(shell command -v npm),,npm)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser-deps: apt-packages node_modules/.installed
+
+apt-packages:
+ifneq ($(strip $(APT_PACKAGES)),)
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(APT_PACKAGES)
+endif
+
+node_modules/.installed: package.json package-lock.json | apt-packages
+	npm ci --no-audit --no-fund
+	touch $@
 
 serve: deps
 	$(VENV)/bin/newsletter check
@@ -26,8 +44,8 @@ build: deps
 check: deps
 	$(VENV)/bin/newsletter check
 
-test: deps
+test: deps browser-deps
 	$(PY) -m pytest
 
 clean:
-	rm -rf site $(VENV) .pytest_cache test-artifacts
+	rm -rf site $(VENV) .pytest_cache test-artifacts node_modules

@@ -1,0 +1,145 @@
+"""Reader journeys, palette, phone layout and accessibility in a real Chromium.
+
+Targets (issue, paper, tag) are found on the built pages, never hard-coded: the
+shipped content changes with every issue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+# The first paper on a digest that has tag chips: its anchor, title and first chip.
+FIRST_TAGGED_PAPER = """() => {
+  for (const heading of document.querySelectorAll("article h3.nl-paper-title[id]")) {
+    const title = heading.cloneNode(true);
+    title.querySelectorAll(".headerlink, button").forEach(e => e.remove());
+    for (let el = heading.nextElementSibling; el && !/^H[1-3]$/.test(el.tagName); el = el.nextElementSibling) {
+      const chip = el.matches(".nl-tags") && el.querySelector("a.nl-chip");
+      if (chip) return {slug: heading.id, title: title.textContent.trim(), tag: chip.textContent.trim()};
+    }
+  }
+  return null;
+}"""
+
+# Elements sticking out past the right edge: named when the phone layout scrolls sideways.
+OVERFLOWING = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.trim().replace(/\\s+/g, ".") : "")
+                 + " (right edge " + Math.round(e.getBoundingClientRect().right) + "px)")"""
+
+
+def open_page(page, path: str) -> None:
+    """Load a page and wait until its network is quiet, so no request of it is still
+    in flight (and aborted by the next navigation) when the checks run."""
+    page.goto(path, wait_until="networkidle")
+
+
+def first_tagged_paper(page) -> dict:
+    paper = page.evaluate(FIRST_TAGGED_PAPER)
+    assert paper, f"no paper with tag chips on {page.url}"
+    return paper
+
+
+def assert_scrolled_to(page, slug: str) -> None:
+    """The paper's heading is at the top of the window (or the page cannot scroll further)."""
+    assert page.evaluate("() => decodeURIComponent(location.hash)") == f"#{slug}"
+    heading = page.locator(f'[id="{slug}"]')
+    expect(heading).to_be_in_viewport()
+    top, at_bottom = page.evaluate("""(slug) => [document.getElementById(slug).getBoundingClientRect().top,
+        window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2]""", slug)
+    assert 0 <= top < 200 or at_bottom, f"#{slug} is {top:.0f}px from the top of the window, not scrolled to"
+
+
+def test_home_to_issue_to_tag_and_back_to_the_paper(page_and_log, artifacts):
+    page, log = page_and_log
+    open_page(page, "")
+    latest = page.locator("#latest a:not(.headerlink)")
+    expect(latest).to_have_count(1)
+    issue_path = latest.get_attribute("href")
+    latest.click()
+    page.wait_for_url(re.compile(r"/issues/\d{4}-\d{2}/$"), wait_until="networkidle")
+    assert page.url.endswith(issue_path.lstrip("./"))
+    digest_url = page.url
+
+    paper = first_tagged_paper(page)
+    page.locator(f'[id="{paper["slug"]}"] ~ p.nl-tags a.nl-chip').first.click()
+    page.wait_for_url(re.compile(r"/tags/[^/]+/$"), wait_until="networkidle")
+    expect(page.locator("article h1")).to_contain_text(paper["tag"])
+
+    entry = page.locator(f'article a[href$="#{paper["slug"]}"]')
+    expect(entry).to_have_count(1)
+    expect(entry).to_have_text(paper["title"])
+    entry.click()
+    page.wait_for_url(digest_url + f"#{paper['slug']}", wait_until="networkidle")
+    assert_scrolled_to(page, paper["slug"])
+    log.assert_clean()
+
+
+def test_search_finds_a_paper_by_title(page_and_log, built_site, artifacts):
+    page, log = page_and_log
+    open_page(page, built_site.digest)
+    paper = first_tagged_paper(page)
+    open_page(page, "")
+    search = page.locator("input.md-search__input")
+    search.click()
+    # Material ignores queries typed before its search worker has loaded the index.
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")
+    # Material searches on key events, not on fill(): the last character is typed.
+    search.fill(paper["title"][:-1])
+    search.press_sequentially(paper["title"][-1])
+    result = page.locator(f'.md-search-result a[href$="#{paper["slug"]}"]').first
+    expect(result).to_be_visible()
+    expect(result).to_contain_text(paper["title"])
+    page.screenshot(path=artifacts / "search-results.png")
+    result.click()
+    page.wait_for_url(re.compile(re.escape(built_site.digest) + r"(\?[^#]*)?#" + re.escape(paper["slug"]) + "$"),
+                      wait_until="networkidle")
+    assert_scrolled_to(page, paper["slug"])
+    log.assert_clean()
+
+
+def test_palette_toggle_switches_and_persists(page_and_log, built_site, artifacts, axe_violations):
+    page, log = page_and_log
+    open_page(page, built_site.digest)
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    toggle = page.locator('form[data-md-component="palette"] label:visible')
+    toggle.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.screenshot(path=artifacts / "digest-dark.png", full_page=True)
+    dark = axe_violations(page)
+    assert not dark, "serious or critical accessibility violations in the dark palette:\n" + "\n".join(dark)
+
+    page.reload()  # the reader's choice is remembered
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.locator('form[data-md-component="palette"] label:visible').click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    log.assert_clean()
+
+
+def test_phone_viewport_has_no_horizontal_scrolling(context_factory, built_site, artifacts):
+    page, log = context_factory(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    for kind, path in built_site.page_types().items():
+        open_page(page, path)
+        width, scroll_width = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
+        assert scroll_width <= width, (f"{kind} page ({path or 'home'}) is {scroll_width}px wide in a {width}px phone "
+                                       f"window; overflowing: {page.evaluate(OVERFLOWING)}")
+        if kind == "digest":
+            page.screenshot(path=artifacts / "phone-digest.png", full_page=True)
+    log.assert_clean()
+
+
+@pytest.mark.parametrize("kind", ["home", "digest", "tag", "tags-index", "archive"])
+def test_page_is_accessible(page_and_log, built_site, artifacts, axe_violations, kind):
+    page, log = page_and_log
+    open_page(page, built_site.page_types()[kind])
+    page.screenshot(path=artifacts / f"{kind}.png", full_page=True)
+    violations = axe_violations(page)
+    assert not violations, f"serious or critical accessibility violations on the {kind} page:\n" + "\n".join(violations)
+    log.assert_clean()
