@@ -153,6 +153,8 @@ def parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem
         if exc.problem and exc.context and start and mark and start.line != mark.line:
             # e.g. an unclosed [ list: say where it was opened, not only where parsing gave up
             what += f" ({exc.context} started on line {start.line + first_line})"
+        if mark and "mapping values are not allowed" in what:
+            what += _quote_hint(yaml_text, mark.line)
         return None, Problem(rel, line, f"invalid YAML in front matter: {what}")
     except yaml.YAMLError as exc:
         return None, Problem(rel, first_line, f"invalid YAML in front matter: {exc}")
@@ -163,6 +165,16 @@ def parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem
     if not isinstance(meta, dict):
         return None, Problem(rel, first_line + 1, f"front matter must be fields like 'title: ...', got {describe(meta)}")
     return FrontMatter(meta, body.strip("\n"), yaml_text, first_line), None
+
+
+def _quote_hint(yaml_text: str, index: int) -> str:
+    """The usual cause: an unquoted value with ': ' in it (title: GANs: a survey)."""
+    lines = yaml_text.split("\n")
+    key, _, value = (lines[index] if index < len(lines) else "").partition(":")
+    if not value.strip() or not key.strip() or key.startswith((" ", "-")):
+        return ""
+    quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f"; a value containing ': ' must be quoted (write {key.strip()}: \"{quoted}\")"
 
 
 def _bad_timestamp(yaml_text: str, first_line: int, rel: str, exc: Exception) -> Problem:
