@@ -119,3 +119,13 @@ def test_issue_without_published_notes_is_a_warning():
     site = site_of([note("a", "2021-03")], [issue("2021-04")])
     assert [(p.path, p.line, p.severity) for p in site.problems] == [("content/issues/2021-04.md", 1, "warning")]
     assert "no published notes" in site.problems[0].message
+
+
+def test_preview_with_drafts_keeps_them_marked():
+    """`newsletter serve` may show drafts (include_drafts); a build never does (the default)."""
+    notes = [note("a", "2021-01"), note("b", "2021-02", draft=True)]
+    issues = [issue("2021-02", draft=True), issue("2021-01")]
+    preview = group(Content(notes=tuple(notes), issues=tuple(issues), vocabulary=()), include_drafts=True)
+    assert [(m.key, m.draft) for m in preview.months] == [("2021-02", True), ("2021-01", False)]
+    assert [n.slug for n in preview.notes] == ["b", "a"]
+    assert [m.key for m in site_of(notes, issues).months] == ["2021-01"]
