@@ -117,7 +117,8 @@ class PageLog:
             self.problems.append(f"third-party request: {request.url}")
 
     def assert_clean(self) -> None:
-        assert not self.problems, "the page reported problems:\n" + "\n".join(self.problems)
+        if self.problems:
+            pytest.fail("the page reported problems:\n" + "\n".join(self.problems))
 
 
 @pytest.fixture
