@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
+from .linkcheck import check_site
 from .model import Problem
 from .reader import read_content
 from .scaffold import ScaffoldError, new_issue, new_note
@@ -37,6 +39,8 @@ def plugin_settings(config_file: Path) -> dict:
 
 
 def cmd_check(args) -> int:
+    if args.site:
+        return cmd_check_site(args)
     settings = plugin_settings(args.config)
     if args.strict_tags:
         settings["unknown_tags"] = "error"
@@ -78,10 +82,21 @@ def cmd_build(args) -> int:
     logging.getLogger("mkdocs").addHandler(counter)
     config_file = args.config.resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else config_file.parent / "site"
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Dates MkDocs writes (sitemap <lastmod>, the .gz header) come from the content,
+    # not the clock, so the same content always builds byte-identical files.
+    epoch_from_content = "SOURCE_DATE_EPOCH" not in os.environ
+    if epoch_from_content:
+        os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(config_file))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), strict=not args.no_strict, site_dir=str(staging))
         build(config)
+        broken = check_site(staging, config.site_url).broken
+        for link in broken:
+            logging.getLogger("mkdocs.newsletter").warning(f"{site_dir.name}/{link}")
+        if broken and not args.no_strict:
+            raise MkDocsException(f"{_plural(len(broken), 'broken link')} in the built site")
     except (MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {exc or 'see the warnings above'}; {site_dir} left as it was", file=sys.stderr)
@@ -91,6 +106,8 @@ def cmd_build(args) -> int:
         raise
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)  # main() may run again in one process
+        if epoch_from_content:
+            del os.environ["SOURCE_DATE_EPOCH"]
     _swap_in(staging, site_dir)
     plugin = config.plugins["newsletter"]
     site, content = plugin.site, plugin.content
@@ -98,6 +115,35 @@ def cmd_build(args) -> int:
     print(f"built {site_dir.name}/: {len(content.notes)} notes, {len(site.months)} issues, {len(site.tags)} tags, "
           f"{pages} pages, {counter.count} warnings, {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def content_epoch(config_file: Path) -> int:
+    """The newest published date in the content (a note's date, else the first day
+    of its issue month), as seconds since 1970 at midnight UTC; 0 for no content."""
+    settings = plugin_settings(config_file)
+    site = group(read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"]))
+    days = [n.date or dt.date.fromisoformat(f"{n.month}-01") for n in site.notes]
+    days += [dt.date.fromisoformat(f"{m.key}-01") for m in site.months]
+    newest = max(days, default=dt.date(1970, 1, 1))
+    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def cmd_check_site(args) -> int:
+    """Every internal link and #fragment of a built site resolves (see linkcheck.py)."""
+    site_dir = Path(args.site)
+    if not site_dir.is_dir():
+        print(f"newsletter: no built site at {site_dir}; run newsletter build first", file=sys.stderr)
+        return 1
+    site_url = None
+    if args.config.exists():  # the site's URL path is its root (e.g. /newsletter/)
+        from mkdocs.config import load_config
+        site_url = load_config(str(args.config)).site_url
+    report = check_site(site_dir, site_url)
+    for link in report.broken:
+        print(f"{site_dir.as_posix().rstrip('/')}/{link}")
+    print(f"{site_dir.name}/: {_plural(report.links, 'internal link')} in {_plural(report.files, 'file')}, "
+          f"{_plural(len(report.broken), 'broken link')}")
+    return 1 if report.broken else 0
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:
@@ -142,6 +188,8 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate all content; print every problem as path:line: message")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--strict-tags", action="store_true", help="tags outside site_config/tags.yml are errors")
+    check.add_argument("--site", nargs="?", const="site", metavar="SITE_DIR",
+                       help="instead, check every internal link and #anchor of the built site (default: site)")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="strict MkDocs build into site/ (kept as it was if the build fails)")
