@@ -35,6 +35,11 @@ URL layout, `{site_url}issues/2021-03/` for an issue and
 and the note's slug only. So a rebuild never changes them, and the same paper
 has the same id in every tag feed it appears in (aggregators merge it).
 
+Each feed holds its `feed_limit` newest entries (plugin option, default 50;
+0 for all): subscribers need what is new, readers keep what they have already
+fetched, the archive and tag pages list everything, and an unbounded feed that
+every reader polls (the site feed carries whole issues) only grows.
+
 Without site_url there are no absolute URLs and no valid ids, so the plugin
 skips the feeds with one warning (`mkdocs serve` always sets site_url).
 """
@@ -42,6 +47,7 @@ skips the feeds with one warning (`mkdocs serve` always sets site_url).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -49,7 +55,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 from urllib.parse import urljoin
 
-from .model import Month, Problem, Site, TagIndex
+from .model import Month, Note, Problem, Site, Tag
 from .render import SITE_FEED, issue_path, tag_feed_path, tag_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -58,7 +64,7 @@ EPOCH = dt.date(1970, 1, 1)  # `updated` of a feed without entries
 
 # Characters XML 1.0 forbids; ElementTree would write them and break the feed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_MARKER = "<!-- nl-paper:{slug} -->(.*?)<!-- /nl-paper:{slug} -->"
+_PAPER = re.compile(r"<!-- nl-paper:(?P<slug>[^ ]+) -->(?P<html>.*?)<!-- /nl-paper:(?P=slug) -->", re.S)
 _ANY_MARKER = re.compile(r"<!-- /?nl-paper:[^ ]* -->\n?")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 _H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
@@ -89,18 +95,20 @@ def absolute_urls(fragment: str, base: str) -> str:
     """Every relative href/src in real tags of `fragment`, resolved against `base`."""
 
     def attribute(match: re.Match) -> str:
-        quoted = match.group(2)
-        value = html.unescape(quoted[1:-1])
-        return f'{match.group(1)}"{html.escape(urljoin(base, value.strip()), quote=True)}"'
+        return f'{match.group(1)}"{_absolute(base, match.group(2)[1:-1])}"'
 
     return _TAG.sub(lambda tag: _URL_ATTR.sub(attribute, tag.group(0)), fragment)
 
 
-def paper_html(digest_html: str, slug: str) -> str | None:
-    """The paper's authors, links, tags and note as rendered in its digest, or
-    None when its markers are missing (broken raw HTML in a note can eat them)."""
-    match = re.search(_MARKER.format(slug=re.escape(slug)), digest_html, re.S)
-    return _HEADERLINK.sub("", match.group(1)).strip() if match else None
+@functools.lru_cache(maxsize=4096)  # the same tag chips and badges recur in every digest
+def _absolute(base: str, escaped: str) -> str:
+    return html.escape(urljoin(base, html.unescape(escaped).strip()), quote=True)
+
+
+def paper_fragments(digest_html: str) -> dict[str, str]:
+    """Each paper's authors, links, tags and note as rendered in its digest, by
+    slug, in one pass. A paper whose markers went missing is absent."""
+    return {m["slug"]: _HEADERLINK.sub("", m["html"]).strip() for m in _PAPER.finditer(digest_html)}
 
 
 def issue_html(digest_html: str) -> str:
@@ -153,7 +161,9 @@ def _feed(site: FeedSite, title: str, subtitle: str, self_url: str, page_url: st
 
 
 def _serialize(feed: ET.Element) -> bytes:
-    ET.indent(feed)  # only whitespace between elements: no element here has mixed content
+    # Only whitespace between elements (no element here has mixed content); a shared
+    # paper entry sits at the same depth in every feed, so it is indented alike.
+    ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
@@ -161,11 +171,11 @@ def _content(entry: ET.Element, fragment: str, base: str) -> None:
     _add(entry, "content", fragment, type="html", **{XML_BASE: base})
 
 
-def site_feed(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str]) -> Feed:
+def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str]) -> Feed:
     """One entry per published issue, newest first, with the issue's full HTML."""
-    updated = max((month_start(m.key) for m in site.months), default=EPOCH)
+    updated = max((month_start(m.key) for m in months), default=EPOCH)
     feed = _feed(meta, meta.name, meta.description, urljoin(meta.url, url_of(SITE_FEED)), meta.url, updated)
-    for month in site.months:
+    for month in months:
         page = urljoin(meta.url, url_of(issue_path(month.key)))
         entry = _add(feed, "entry")
         _add(entry, "title", month.title, type="text")
@@ -185,49 +195,61 @@ def _issue_summary(month: Month) -> str:
     return f"{count} paper{'' if count == 1 else 's'}: " + "; ".join(n.title for n in month.notes)
 
 
-def tag_feed(index: TagIndex, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
-             problems: list[Problem]) -> Feed:
+def paper_entry(note: Note, meta: FeedSite, url_of: Callable[[str], str], fragment: str | None,
+                problems: list[Problem]) -> ET.Element:
+    """A paper's entry, built once and shared by every tag feed it appears in."""
+    page = urljoin(meta.url, url_of(issue_path(note.month)))
+    entry = ET.Element("entry")
+    _add(entry, "title", note.title, type="text")
+    _add(entry, "id", entry_id(meta.url, note.month, note.slug))
+    _add(entry, "link", rel="alternate", type="text/html", href=f"{page}#{note.slug}")
+    _add(entry, "link", rel="related", type="text/html", href=note.url, title="Paper")
+    for extra in note.links:
+        _add(entry, "link", rel="related", href=extra.url, title=extra.kind.capitalize())
+    _add(entry, "published", _timestamp(month_start(note.month)))
+    _add(entry, "updated", _timestamp(month_start(note.month)))
+    for name in note.authors:
+        _add(_add(entry, "author"), "name", name)
+    scheme = urljoin(meta.url, url_of("tags/index.md"))
+    for tag in note.tags:
+        _add(entry, "category", term=tag.slug, label=tag.name, scheme=scheme)
+    if fragment is None:
+        problems.append(Problem(note.path, None, f"feeds: the note's HTML was not found in its digest {issue_path(note.month)} "
+                                "(unclosed HTML in the note?); its feed entries show only the paper link", "warning"))
+        fragment = f'<p><a href="{html.escape(note.url, quote=True)}">Paper</a></p>'
+    _content(entry, absolute_urls(fragment, page), page)
+    return entry
+
+
+def tag_feed(tag: Tag, notes: tuple[Note, ...], meta: FeedSite, url_of: Callable[[str], str],
+             entries: Mapping[tuple[str, str], ET.Element]) -> Feed:
     """One entry per paper with the tag, in tag page order (newest issue first)."""
-    tag = index.tag
     path = tag_feed_path(tag.slug)
     feed = _feed(meta, f"{meta.name}: papers tagged {tag.name}", tag.description, urljoin(meta.url, url_of(path)),
-                 urljoin(meta.url, url_of(tag_path(tag.slug))), max((month_start(n.month) for n in index.notes), default=EPOCH))
-    for note in index.notes:
-        page = urljoin(meta.url, url_of(issue_path(note.month)))
-        entry = _add(feed, "entry")
-        _add(entry, "title", note.title, type="text")
-        _add(entry, "id", entry_id(meta.url, note.month, note.slug))
-        _add(entry, "link", rel="alternate", type="text/html", href=f"{page}#{note.slug}")
-        _add(entry, "link", rel="related", type="text/html", href=note.url, title="Paper")
-        for extra in note.links:
-            _add(entry, "link", rel="related", href=extra.url, title=extra.kind.capitalize())
-        _add(entry, "published", _timestamp(month_start(note.month)))
-        _add(entry, "updated", _timestamp(month_start(note.month)))
-        for name in note.authors:
-            _add(_add(entry, "author"), "name", name)
-        for other in note.tags:
-            _add(entry, "category", term=other.slug, label=other.name,
-                 scheme=urljoin(meta.url, url_of("tags/index.md")))
-        fragment = paper_html(digests.get(note.month, ""), note.slug)
-        if fragment is None:
-            problems.append(Problem(note.path, None, f"feeds: the note's HTML was not found in its digest {issue_path(note.month)} "
-                                    "(unclosed HTML in the note?); its feed entries show only the paper link", "warning"))
-            fragment = f'<p><a href="{html.escape(note.url, quote=True)}">Paper</a></p>'
-        _content(entry, absolute_urls(fragment, page), page)
+                 urljoin(meta.url, url_of(tag_path(tag.slug))), max((month_start(n.month) for n in notes), default=EPOCH))
+    feed.extend(entries[note.month, note.slug] for note in notes)
     return Feed(path, _serialize(feed))
 
 
-def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str],
-                digests: Mapping[str, str]) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
-    """The site feed and one feed per tag.
+def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
+                limit: int = 0) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
+    """The site feed and one feed per tag, each with its `limit` newest entries (0: all).
 
     `url_of(source path)` is the site-root-relative URL MkDocs gives a file (it
     knows use_directory_urls); `digests` maps a month key to its digest HTML."""
+    newest = slice(limit or None)
+    tagged = [(index.tag, index.notes[newest]) for index in site.tags]
+    wanted = {(n.month, n.slug) for _, notes in tagged for n in notes}
     problems: list[Problem] = []
-    feeds = [site_feed(site, meta, url_of, digests)]
-    feeds += [tag_feed(index, meta, url_of, digests, problems) for index in site.tags]
-    # A paper in three tags would be reported three times.
-    return tuple(feeds), tuple(dict.fromkeys(problems))
+    entries = {}
+    for month in site.months:
+        if any((month.key, n.slug) in wanted for n in month.notes):
+            fragments = paper_fragments(digests.get(month.key, ""))
+            for note in month.notes:
+                entries[month.key, note.slug] = paper_entry(note, meta, url_of, fragments.get(note.slug), problems)
+    feeds = [site_feed(site.months[newest], meta, url_of, digests)]
+    feeds += [tag_feed(tag, notes, meta, url_of, entries) for tag, notes in tagged]
+    return tuple(feeds), tuple(problems)
 
 
 def feed_paths(site: Site) -> tuple[str, ...]:

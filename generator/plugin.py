@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
@@ -33,6 +34,7 @@ class NewsletterConfig(base.Config):
     navigation = c.Type(bool, default=True)
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
     drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
+    feed_limit = c.Type(int, default=50)  # newest entries per Atom feed; 0: all
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
@@ -44,6 +46,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config):
+        if self.config.feed_limit < 0:
+            raise PluginError(f"newsletter: feed_limit must be 0 (every entry) or a positive number, not {self.config.feed_limit}")
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -67,7 +71,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
 
     def on_env(self, env, config, files: Files):
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            write_feeds(self.site, config, files)
+            write_feeds(self.site, config, files, self.config.feed_limit)
         return env
 
     def on_serve(self, server, config, builder):
@@ -107,11 +111,11 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files) -> None:
+def write_feeds(site: Site, config, files: Files, limit: int) -> None:
     """Fill the feed files from the digests' rendered HTML; MkDocs copies them out next."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
-    feeds, problems = build_feeds(site, meta, lambda path: files.get_file_from_path(path).url, digests)
+    feeds, problems = build_feeds(site, meta, lambda path: files.get_file_from_path(path).url, digests, limit)
     report(problems)
     for feed in feeds:
         files.get_file_from_path(feed.path).content_bytes = feed.xml

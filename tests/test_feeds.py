@@ -13,7 +13,7 @@ from urllib.parse import quote
 import feedparser
 import pytest
 
-from generator.feeds import FeedSite, absolute_urls, build_feeds, issue_html, paper_html
+from generator.feeds import FeedSite, absolute_urls, build_feeds, issue_html, paper_fragments
 from generator.model import Month, Note, Section, Site, Tag, TagIndex
 from helpers import TAGS, BuiltSite, build, note_md, parse_html, write_project
 
@@ -283,12 +283,11 @@ def test_absolute_urls_only_rewrites_real_tags():
     assert '&lt;a href="z/"&gt;' in out
 
 
-def test_paper_html_is_the_slice_between_the_markers():
+def test_paper_fragments_are_the_slices_between_the_markers():
     digest = ('<h3 id="a">A<a class="headerlink" href="#a">#</a></h3>\n<!-- nl-paper:a -->\n<p>note a</p>\n'
-              '<!-- /nl-paper:a -->\n<h3 id="ab">B</h3>\n<!-- nl-paper:ab -->\n<p>note b</p>\n<!-- /nl-paper:ab -->')
-    assert paper_html(digest, "a") == "<p>note a</p>"
-    assert paper_html(digest, "ab") == "<p>note b</p>"
-    assert paper_html(digest, "b") is None
+              '<!-- /nl-paper:a -->\n<h3 id="ab">B</h3>\n<!-- nl-paper:ab -->\n<p>note b</p>\n<!-- /nl-paper:ab -->\n'
+              '<h3 id="c">C</h3>\n<!-- nl-paper:c -->\n<p>end marker lost')
+    assert paper_fragments(digest) == {"a": "<p>note a</p>", "ab": "<p>note b</p>"}
     assert issue_html('<h1 id="t">T<a class="headerlink" href="#t">#</a></h1>\n' + digest).startswith('<h3 id="a">A</h3>')
 
 
@@ -319,3 +318,27 @@ def test_xml_forbidden_characters_are_dropped():
         ET.fromstring(feed.xml)
         assert feedparser.parse(feed.xml).bozo == 0
     assert feedparser.parse(feeds[1].xml).entries[0].title == "BadTitle"
+
+
+def test_feed_limit_keeps_the_newest_entries():
+    tag = Tag("GANs", "gans")
+    notes = [Note(slug=f"p{i}", month=f"2021-0{i}", title=f"P{i}", url=f"https://arxiv.org/abs/{i}", tags=(tag,)) for i in (3, 2, 1)]
+    months = tuple(Month(key=n.month, title=n.month, summary="", intro="", sections=(Section(None, (n,)),)) for n in notes)
+    site = Site(months=months, tags=(TagIndex(tag, tuple(notes)),))
+    digests = {n.month: f"<!-- nl-paper:{n.slug} --><p>{n.slug}</p><!-- /nl-paper:{n.slug} -->" for n in notes}
+    url_of = lambda p: p.replace(".md", "/")  # noqa: E731
+    for limit, expected in ((2, ["2021-03", "2021-02"]), (0, ["2021-03", "2021-02", "2021-01"])):
+        feeds, _ = build_feeds(site, FeedSite("https://example.org/", "Digest"), url_of, digests, limit)
+        site_feed, tag_feed = (feedparser.parse(f.xml) for f in feeds)
+        assert [e.title for e in site_feed.entries] == expected
+        assert [e.title for e in tag_feed.entries] == [f"P{m[-1]}" for m in expected]
+        assert site_feed.feed.updated == tag_feed.feed.updated == "2021-03-01T00:00:00Z"
+
+
+def test_negative_feed_limit_is_a_config_error(tmp_path):
+    config = write_project(tmp_path, CONTENT, tags=TAGS + [UBER],
+                           mkdocs_edits={"feed_limit: 50": "feed_limit: -1"})
+    run = build(config, tmp_path / "site")
+    assert run.code == 1
+    assert "feed_limit must be 0" in run.text
+    assert "Traceback" not in run.text
