@@ -369,6 +369,9 @@ def read_vocabulary(tags_file: Path | None, root: Path) -> tuple[Vocabulary, lis
         if not slug:
             problems.append(Problem(rel, line, f"tag {name!r} has no letters or digits"))
             continue
+        if slug in RESERVED_TAG_SLUGS:
+            problems.append(Problem(rel, line, _reserved(name, slug)))
+            continue
         tag = Tag(name=name, slug=slug, description=description.strip())
         clash = False
         for spelling in (name, *aliases):
@@ -384,6 +387,14 @@ def read_vocabulary(tags_file: Path | None, root: Path) -> tuple[Vocabulary, lis
         owner_line[slug] = line
         tags.append(tag)
     return Vocabulary(tuple(tags), by_slug), problems
+
+
+# tags/<slug>.md is a tag's page; tags/index.md is the page listing all tags.
+RESERVED_TAG_SLUGS = frozenset({"index"})
+
+
+def _reserved(name: str, slug: str) -> str:
+    return f"tag {name!r} cannot be used: its page tags/{slug}/ would replace the list of all tags; rename it"
 
 
 class TagResolver:
@@ -403,6 +414,9 @@ class TagResolver:
                 check.problem("tags", f"tag {name!r} has no letters or digits")
                 continue
             tag = self.vocabulary.by_slug.get(slug)
+            if tag is None and slug in RESERVED_TAG_SLUGS:  # an alias may be "Index"; a tag page may not
+                check.problem("tags", _reserved(name, slug))
+                continue
             if tag is None:
                 tag = self._unknown(name, slug, check)
             resolved.setdefault(tag.slug, tag)  # the same tag twice in one note counts once

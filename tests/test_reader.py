@@ -232,3 +232,22 @@ def test_utf8_bom_and_crlf_line_endings_are_accepted(make_project):
 def test_reading_never_raises_on_an_empty_project(make_project):
     content = read(make_project({}))
     assert (content.notes, content.issues, content.problems) == ((), (), ())
+
+
+def test_a_tag_whose_page_would_replace_the_tags_index_is_an_error(make_project):
+    config = make_project({"content/notes/2021-03/a.md": note_md(tags=["GANs", "Index"]),
+                           "content/notes/2021-03/b.md": note_md(tags=["Indexing"], url="https://papers.test/b")},
+                          tags="- name: GANs\n- name: Index\n- name: Indexing\n  aliases: [INDEX]\n")
+    content = read(config)
+    problems = {(p.path, p.line): p.message for p in content.problems}
+    assert "tags/index/ would replace the list of all tags" in problems[("site_config/tags.yml", 2)]
+    # Written in a note, "Index" is now the alias of Indexing: fine.
+    assert [t.name for n in content.notes for t in n.tags] == ["GANs", "Indexing", "Indexing"]
+    assert list(problems) == [("site_config/tags.yml", 2)]
+
+
+def test_an_unknown_tag_named_index_is_an_error(make_project):
+    config = make_project({"content/notes/2021-03/a.md": note_md(tags=["GANs", "index"])})
+    problem = only(read(config).problems)
+    assert (problem.line, problem.severity) == (4, "error")
+    assert "tag 'index' cannot be used" in problem.message
