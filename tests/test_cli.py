@@ -122,3 +122,12 @@ def test_build_prints_a_summary_and_replaces_the_site(make_project, tmp_path):
     assert not (site / "stale.html").exists()
     # Nothing of the swap is left beside the site.
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+def test_empty_project_checks_and_builds(make_project, tmp_path):
+    config = make_project({})
+    check = run_cli("-f", config, "check")
+    assert (check.code, check.out) == (0, "0 notes, 0 months, 0 tags: 0 errors, 0 warnings\n")
+    run = build(config, tmp_path / "site")
+    assert run.code == 0, run.text
+    assert "No issues yet." in (tmp_path / "site" / "index.html").read_text()
