@@ -131,3 +131,18 @@ def test_empty_project_checks_and_builds(make_project, tmp_path):
     run = build(config, tmp_path / "site")
     assert run.code == 0, run.text
     assert "No issues yet." in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_build_default_site_folder_kept_when_the_strict_build_fails(make_project):
+    """`newsletter build` with no --site-dir: site/ beside mkdocs.yml, swapped in only on success."""
+    config = make_project(GOOD)
+    site = config.parent / "site"
+    first = run_cli("-f", config, "build")
+    assert first.code == 0, first.text
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (config.parent / "content/notes/2021-04/broken.md").write_text("---\ntitle: Broken\n")
+    second = run_cli("-f", config, "build")
+    assert second.code == 1
+    assert "content/notes/2021-04/broken.md:1: front matter is not closed" in second.text
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in config.parent.iterdir() if p.name.startswith((".site", "site"))) == ["site"]
