@@ -140,54 +140,73 @@ def origin(www):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium_page(origin):
+def in_browser(origin: str, journey) -> None:
+    """Run `journey(page, problems)` in headless Chromium, in a thread of its own: the
+    Playwright sync API allows one instance per thread, and the browser tests may hold
+    one open in the main thread for the whole session."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which(CHROMIUM)
     if executable is None:  # a failure, not a skip: `make test` installs Chromium
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` or set CHROMIUM_PATH", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(10_000)
-        problems: list[str] = []
+    errors: list[BaseException] = []
 
-        def bad_response(response):
-            # Material fetches sitemap.xml beside every <link rel=alternate> (it takes them for
-            # other languages of the site); a tag feed's folder has none. Not a subpath matter:
-            # the site's own sitemap must still load, and any request without the prefix counts.
-            probe = response.url.endswith("/sitemap.xml") and response.url != f"{origin}{PREFIX}sitemap.xml"
-            if response.url.startswith(origin) and response.status >= 400 and not (probe and PREFIX in response.url):
-                problems.append(f"HTTP {response.status}: {response.url}")
+    def run():
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, headless=True,
+                                            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    page.set_default_timeout(10_000)
+                    problems: list[str] = []
 
-        # Requests to our server that fail or answer 4xx/5xx (a missing prefix shows up here).
-        page.on("response", bad_response)
-        page.on("requestfailed", lambda r: r.url.startswith(origin) and problems.append(f"failed: {r.url}"))
-        page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-        yield page, problems
-        browser.close()
+                    def bad_response(response):
+                        # Material fetches sitemap.xml beside every <link rel=alternate> (it takes them for
+                        # other languages of the site); a tag feed's folder has none. Not a subpath matter:
+                        # the site's own sitemap must still load, and any request without the prefix counts.
+                        probe = response.url.endswith("/sitemap.xml") and response.url != f"{origin}{PREFIX}sitemap.xml"
+                        if response.url.startswith(origin) and response.status >= 400 and not (probe and PREFIX in response.url):
+                            problems.append(f"HTTP {response.status}: {response.url}")
+
+                    # Requests to our server that fail or answer 4xx/5xx (a missing prefix shows up here).
+                    page.on("response", bad_response)
+                    page.on("requestfailed", lambda r: r.url.startswith(origin) and problems.append(f"failed: {r.url}"))
+                    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+                    journey(page, problems)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the browser journey did not finish in 120 s"
+    if errors:
+        raise errors[0]
 
 
 @pytest.mark.browser
-def test_pages_assets_and_search_work_in_a_browser(origin, chromium_page):
-    page, problems = chromium_page
-    page.goto(f"{origin}{PREFIX}tags/gans/")
-    page.wait_for_load_state("networkidle")
-    # Material's stylesheet applied: the header is the theme's coloured bar, not unstyled text.
-    assert page.eval_on_selector("header.md-header", "e => getComputedStyle(e).position") in ("sticky", "fixed")
+def test_pages_assets_and_search_work_in_a_browser(origin):
+    def journey(page, problems):
+        page.goto(f"{origin}{PREFIX}tags/gans/")
+        page.wait_for_load_state("networkidle")
+        # Material's stylesheet applied: the header is the theme's coloured bar, not unstyled text.
+        assert page.eval_on_selector("header.md-header", "e => getComputedStyle(e).position") in ("sticky", "fixed")
 
-    page.click("input.md-search__input")
-    page.keyboard.type("StyleGAN")
-    result = page.locator("a.md-search-result__link").first
-    result.wait_for()
-    assert result.get_attribute("href").startswith(f"{origin}{PREFIX}issues/2021-03/")  # the search index loaded
-    result.click()
-    page.wait_for_url(f"{origin}{PREFIX}issues/2021-03/**")
-    assert page.locator("#stylegan-faces").count() == 1
+        page.click("input.md-search__input")
+        page.keyboard.type("StyleGAN")
+        result = page.locator("a.md-search-result__link").first
+        result.wait_for()
+        assert result.get_attribute("href").startswith(f"{origin}{PREFIX}issues/2021-03/")  # the search index loaded
+        result.click()
+        page.wait_for_url(f"{origin}{PREFIX}issues/2021-03/**")
+        assert page.locator("#stylegan-faces").count() == 1
 
-    page.goto(f"{origin}{PREFIX}404.html")  # what GitHub Pages serves for a missing page, at any depth
-    page.wait_for_load_state("networkidle")
-    assert page.eval_on_selector("header.md-header", "e => getComputedStyle(e).position") in ("sticky", "fixed")
-    assert problems == []
+        page.goto(f"{origin}{PREFIX}404.html")  # what GitHub Pages serves for a missing page, at any depth
+        page.wait_for_load_state("networkidle")
+        assert page.eval_on_selector("header.md-header", "e => getComputedStyle(e).position") in ("sticky", "fixed")
+        assert problems == []
+
+    in_browser(origin, journey)
