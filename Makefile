@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test deps browser-deps apt-packages clean
+.PHONY: serve build check test bench deps browser-deps apt-packages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ check: deps
 
 test: deps browser-deps
 	$(PY) -m pytest
+
+# Build N synthetic notes with newsletter build and with Material's blog plugin,
+# side by side: make bench BENCH_ARGS="--notes 10000 --skip-blog"
+BENCH_ARGS ?= --notes 1000
+bench: deps
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf site $(VENV) .pytest_cache test-artifacts node_modules

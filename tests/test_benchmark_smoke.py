@@ -1,0 +1,46 @@
+"""The benchmark runs end to end on a tiny corpus, so it cannot rot. Timings are
+not asserted (they depend on the machine); the report's shape and sanity are."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benchmarks.corpus import TAGS, make_notes, note_text  # noqa: E402
+
+
+def test_corpus_is_deterministic_and_realistic():
+    first, again = make_notes(60, seed=3), make_notes(60, seed=3)
+    assert [note_text(n) for n in first.notes] == [note_text(n) for n in again.notes]
+    assert [note_text(n) for n in make_notes(60, seed=4).notes] != [note_text(n) for n in first.notes]
+    words = [len(n.body.split()) for n in first.notes]
+    assert 280 <= sum(words) / len(words) <= 380
+    assert all(2 <= len(n.tags) <= 5 and set(n.tags) <= set(TAGS) for n in first.notes)
+    assert len({n.month for n in first.notes}) == 60
+    assert all("](https://" in n.body and "\n- " in n.body for n in first.notes)  # a link and a list
+
+
+def test_benchmark_smoke_run(tmp_path):
+    out = tmp_path / "result.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--notes", "30", "--runs", "1", "--edits", "1",
+         "--timeout", "120", "--out", str(out)],
+        cwd=REPO, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["notes"] == 30 and result["corpus"]["notes"] == 30
+    assert result["machine"]["cores"] >= 1
+    ours = result["newsletter"]
+    assert ours["stage"]["notes"] == 30 and ours["stage"]["problems"] == 0
+    assert 0 < ours["stage"]["total_s"] < ours["cold_build"]["seconds"]
+    assert ours["cold_build"]["peak_mb"] > 20
+    assert ours["warm_build"]["seconds"] > 0  # the render cache was there to use
+    assert len(ours["preview"]["rebuilds_s"]) == 1 and ours["preview"]["rebuild_s"] > 0
+    assert result["blog"]["seconds"] > 0 and result["blog"]["peak_mb"] > 20
+    assert result["ratio"] == round(result["blog"]["seconds"] / ours["cold_build"]["seconds"], 2)
+    assert "Material blog plugin" in run.stdout and "newsletter build" in run.stdout  # the table
