@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -135,6 +136,22 @@ class FrontMatter:
 
 
 def parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem | None]:
+    """Split and load a file's front matter. Memoised per file on a digest of the
+    text: YAML loading is most of the reading time, and `serve` re-reads every
+    note on each save."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    known = _PARSED.get(rel)
+    if known is not None and known[0] == digest:
+        return known[1]
+    result = _parse_front_matter(text, rel)
+    _PARSED[rel] = (digest, result)
+    return result
+
+
+_PARSED: dict[str, tuple[bytes, tuple[FrontMatter | None, Problem | None]]] = {}
+
+
+def _parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Problem | None]:
     stripped = text.lstrip()
     first_line = text[: len(text) - len(stripped)].count("\n") + 1
     if not _YAML.detect(stripped):
