@@ -161,6 +161,8 @@ def cmd_serve(args) -> int:
     from mkdocs.__main__ import cli
 
     argv = ["serve", "--config-file", str(args.config), "--dev-addr", args.dev_addr]
+    if not args.full_rebuilds:
+        argv.append("--dirty")  # the plugin rebuilds only the pages a change touches (see incremental.py)
     return cli.main(args=argv, prog_name="newsletter serve", standalone_mode=True)
 
 
@@ -200,6 +202,7 @@ def parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="live preview that reloads when a note, an issue or site_config/ changes")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT (default 127.0.0.1:8000)")
+    serve.add_argument("--full-rebuilds", action="store_true", help="rebuild every page on each change (slower)")
     serve.set_defaults(func=cmd_serve)
 
     issue = sub.add_parser("new-issue", help="scaffold content/issues/YYYY-MM.md")

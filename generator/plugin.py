@@ -12,11 +12,13 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .cache import RenderCache
 from .feeds import FeedSite, build_feeds, feed_paths
 from .grouping import group
+from .incremental import Incremental
 from .model import Content, Problem, Site
 from .reader import read_content
 from .render import issue_path, navigation, render_site
@@ -35,23 +37,33 @@ class NewsletterConfig(base.Config):
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
     drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
     feed_limit = c.Type(int, default=50)  # newest entries per Atom feed; 0: all
+    render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see cache.py)
+    render_workers = c.Type(int, default=0)  # processes rendering pages; 0: one per core, 1: no extra process
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     content: Content | None = None
     site: Site | None = None
     serving = False
+    incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
+        self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
+        self.incremental.start(dirty and self.serving)
 
     def on_config(self, config):
         if self.config.feed_limit < 0:
             raise PluginError(f"newsletter: feed_limit must be 0 (every entry) or a positive number, not {self.config.feed_limit}")
+        if self.config.render_workers < 0:
+            raise PluginError(f"newsletter: render_workers must be 0 (one per core) or more, not {self.config.render_workers}")
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         self.content = self.site = None
+        cache = Path(config.config_file_path).absolute().parent / ".cache" / "newsletter" / "pages"
+        self.render = RenderCache(cache if self.config.render_cache else None, self.config.render_workers)
+        self.generated: list[str] = []
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -66,13 +78,35 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         if self.config.navigation and not config.nav:
             config.nav = navigation(self.site)
         files = replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))
+        self.incremental.plan(files, {p.path: p.markdown for p in pages}, config)
+        self.generated = [p.path for p in pages]
         # Feed files exist from here on, so links to them resolve and validate; on_env fills them in.
         return add_generated(files, feed_paths(self.site) if feeds else (), config)
 
+    def on_nav(self, nav, config, files: Files):
+        self.render.prepare(files, self.generated, config)  # every file is known now
+        return nav
+
+    @event_priority(-100)  # last, so it sees the Markdown MkDocs will render
+    def on_page_markdown(self, markdown, page, config, files):
+        self.render.attach(page, markdown)
+        return markdown
+
     def on_env(self, env, config, files: Files):
+        self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
             write_feeds(self.site, config, files, self.config.feed_limit)
         return env
+
+    def on_page_context(self, context, page, config, nav):
+        self.incremental.built(page)
+        return context
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, config):
+        self.incremental.finish(config)
+        if not self.incremental.enabled:  # a full build used every page it needs
+            self.render.prune()
 
     def on_serve(self, server, config, builder):
         for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:

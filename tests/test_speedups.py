@@ -1,0 +1,216 @@
+"""The speed-ups change nothing but speed.
+
+- Parallel rendering and the on-disk render cache (generator/cache.py): the same
+  project built without them, with them from cold, and again from the warm cache
+  gives byte-identical files, and the same warnings.
+- Incremental preview (generator/incremental.py, `newsletter serve`): after
+  edits that touch one page, add and remove a tag page, and change the
+  navigation, every page served and the search index equal a full build of the
+  same content; a removed page is gone.
+
+Every build is a real `newsletter build` / `newsletter serve` in its own process.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from benchmarks.corpus import make_notes, note_text, write_newsletter  # noqa: E402
+
+# Bodies that depend on their surroundings when rendered: headings (ids shared
+# with the page), footnotes, fences, raw HTML, relative links and anchors.
+TRICKY = {
+    "footnotes-and-headings": "Intro with a footnote.[^1]\n\n## Results\n\nIt works.\n\n[^1]: The footnote.",
+    "code-and-html": "```python\nprint('hi')\n```\n\n<div class=\"x\" markdown>\n*inside* html\n</div>\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    "relative-links": "See [all tags](../tags/index.md) and [the archive](index.md#year-2020).\n\n!!! note\n    An admonition.",
+    "same-heading": "## Results\n\nAnother results heading, so the id is made unique within the page.",
+}
+
+
+def _env() -> dict:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def newsletter(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=_env(),
+                          capture_output=True, text=True, timeout=600)
+
+
+def project(root: Path, notes: int = 30, months: int = 6, options: str = "") -> Path:
+    corpus = make_notes(notes, seed=7, months=months)
+    for note, (slug, body) in zip(corpus.notes, TRICKY.items()):
+        note.body = body
+    config = write_newsletter(corpus, root)
+    if options:
+        text = config.read_text(encoding="utf-8")
+        assert "  - newsletter:\n" in text
+        config.write_text(text.replace("  - newsletter:\n", "  - newsletter:\n" + options), encoding="utf-8")
+    return config
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Paths that differ (or exist on one side only), compared byte for byte."""
+    differ = []
+    names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    differ += sorted(names_a ^ names_b)
+    for name in sorted(names_a & names_b):
+        if not filecmp.cmp(a / name, b / name, shallow=False):
+            differ.append(name)
+    return differ
+
+
+def test_parallel_and_cached_builds_are_byte_identical(tmp_path):
+    plain = project(tmp_path / "plain", options="      render_cache: false\n      render_workers: 1\n")
+    fast = project(tmp_path / "fast", options="      render_workers: 2\n")
+    results = {}
+    for name, config, site in [("plain", plain, "site-plain"), ("cold", fast, "site-cold"), ("warm", fast, "site-warm")]:
+        run = newsletter("-f", str(config), "build", "--site-dir", str(tmp_path / site), cwd=config.parent)
+        assert run.returncode == 0, run.stdout + run.stderr
+        results[name] = run
+        if name == "cold":
+            cached = list((fast.parent / ".cache" / "newsletter" / "pages").glob("*/*.pickle"))
+            assert len(cached) > 10  # every generated page was stored
+    assert (tmp_path / "site-plain" / "search" / "search_index.json").is_file()
+    assert same_tree(tmp_path / "site-plain", tmp_path / "site-cold") == []
+    assert same_tree(tmp_path / "site-plain", tmp_path / "site-warm") == []
+    # The tricky bodies really were rendered (so the comparison covers them).
+    digests = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site-plain" / "issues").glob("*/index.html"))
+    assert 'class="footnote"' in digests and 'id="results_1"' in digests and "<table>" in digests
+
+
+def test_warnings_from_a_cached_page_still_fail_a_strict_build(tmp_path):
+    config = project(tmp_path / "p", notes=8, months=2)
+    note = next((config.parent / "content" / "notes").rglob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8").rstrip() + "\n\nSee [a missing page](../nowhere.md).\n", encoding="utf-8")
+    for attempt in ("cold", "warm"):
+        run = newsletter("-f", str(config), "build", "--site-dir", str(tmp_path / "site"), cwd=config.parent)
+        assert run.returncode == 1, attempt
+        assert "contains a link '../nowhere.md'" in run.stdout + run.stderr, attempt  # MkDocs' own warning
+    warm_cache = list((config.parent / ".cache" / "newsletter" / "pages").glob("*/*.pickle"))
+    assert warm_cache, "the failed builds still cached the pages they rendered"
+
+
+# ----------------------------------------------------------------------- serve
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0, ""
+
+
+def _until(url: str, check, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status, body = _fetch(url)
+        if check(status, body):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never showed the change within {timeout} s")
+
+
+def _without_livereload(html: str) -> str:
+    """The preview server injects one <script> before </body>."""
+    head, _, tail = html.rpartition("</body>")
+    return head[: head.rindex("<script>")] + "</body>" + tail
+
+
+@pytest.fixture
+def served(tmp_path):
+    config = project(tmp_path / "p", notes=24, months=4)
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "-f", str(config), "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=config.parent, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _until(base, lambda status, body: status == 200, timeout=120)
+        time.sleep(1)  # the watcher starts after the first build
+        yield config, base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
+    config, base = served
+    root = config.parent
+    notes = sorted((root / "content" / "notes").rglob("*.md"))
+    note = notes[-1]
+    month = note.parent.name
+    original = note.read_text(encoding="utf-8")
+
+    # 1. A body edit shows on the digest.
+    note.write_text(original.rstrip() + "\n\nFreshly edited sentence.\n", encoding="utf-8")
+    _until(f"{base}issues/{month}/", lambda s, body: "Freshly edited sentence." in body)
+    time.sleep(1.5)  # let a last rebuild, if any, finish
+    # Only that page was rebuilt, yet the search index, merged page by page, is a full build's.
+    run = newsletter("-f", str(config), "build", "--site-dir", str(tmp_path / "full-1"), cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    status, index = _fetch(base + "search/search_index.json")
+    assert json.loads(index) == json.loads((tmp_path / "full-1" / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+    # 2. A new tag makes a new tag page; 3. removing it again removes the page.
+    tagged = original.replace("tags:\n", "tags:\n- Brand New Topic\n", 1)
+    assert tagged != original
+    note.write_text(tagged, encoding="utf-8")
+    _until(f"{base}tags/brand-new-topic/", lambda s, body: s == 200 and "Brand New Topic" in body)
+    note.write_text(original, encoding="utf-8")
+    _until(f"{base}tags/brand-new-topic/", lambda s, body: s == 404)
+
+    # 4. A navigation change (an issue title) reaches every page, not only the digest.
+    issue = root / "content" / "issues" / f"{month}.md"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("title: Issue", "title: Renamed Issue", 1), encoding="utf-8")
+    other = sorted(p.stem for p in (root / "content" / "issues").glob("*.md") if p.stem != month)[0]
+    _until(f"{base}issues/{other}/", lambda s, body: "Renamed Issue" in body)
+    time.sleep(1.5)  # let a last rebuild, if any, finish
+
+    # Every page served equals a full build of the same content, and so does the search index.
+    full = tmp_path / "full"
+    run = newsletter("-f", str(config), "build", "--site-dir", str(full), cwd=root)
+    assert run.returncode == 0, run.stdout + run.stderr
+    site_url = re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M).group(1)
+    pages = sorted(p.relative_to(full).as_posix() for p in full.rglob("index.html"))
+    assert len(pages) > 10
+    for page in pages:
+        status, served_html = _fetch(base + page.removesuffix("index.html"))
+        assert status == 200, page
+        served_html = _without_livereload(served_html).replace(base, site_url)  # serve sets site_url to itself
+        assert served_html == (full / page).read_text(encoding="utf-8"), page
+    status, index = _fetch(base + "search/search_index.json")
+    assert json.loads(index) == json.loads((full / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not (full / "tags" / "brand-new-topic").exists()
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Traceback" not in log
+    assert "A 'dirty' build is being performed" not in log
