@@ -171,7 +171,9 @@ def in_browser(origin: str, journey) -> None:
 
                     # Requests to our server that fail or answer 4xx/5xx (a missing prefix shows up here).
                     page.on("response", bad_response)
-                    page.on("requestfailed", lambda r: r.url.startswith(origin) and problems.append(f"failed: {r.url}"))
+                    # (Requests a navigation cuts short fail as net::ERR_ABORTED: not a problem of the site.)
+                    page.on("requestfailed", lambda r: r.url.startswith(origin) and "ERR_ABORTED" not in (r.failure or "")
+                            and problems.append(f"failed: {r.url} ({r.failure})"))
                     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
                     journey(page, problems)
                 finally:
