@@ -84,6 +84,15 @@ def test_two_builds_are_byte_identical(two_builds):
     assert difference is None, difference
 
 
+def test_a_rebuild_with_warm_caches_is_byte_identical(two_builds):
+    """A second build of a project may reuse what the first left behind (such as the
+    render cache in .cache/); its output must not tell."""
+    first, second = two_builds
+    build_in_subprocess(first.parent / "mkdocs.yml", PYTHONHASHSEED="7", TZ="America/Los_Angeles")
+    difference = first_difference(tree(second), tree(first))
+    assert difference is None, difference
+
+
 def test_no_file_carries_the_build_date(two_builds):
     site, _ = two_builds
     now = dt.datetime.now(dt.timezone.utc)
