@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import meta as page_meta
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
-FORMAT = 1  # bump when the stored result changes shape
+FORMAT = 2  # bump when the stored result changes shape
 
 
 @dataclass
@@ -43,6 +43,8 @@ class Rendered:
     anchors: set[str]
     links_to_anchors: dict[str, dict[str, str]] | None  # target src_uri -> {anchor: link}
     records: list[tuple[str, int, str]]  # (logger, level, message)
+    search: list[dict] | None = None  # the search plugin's entries for this page ...
+    search_basis: str = ""  # ... valid for this content, title and meta
 
 
 def _digest(*parts: str) -> str:
@@ -77,7 +79,8 @@ def render_one(file: File, files: Files, config) -> Rendered:
     """MkDocs' own render of one generated page, with the log records it emits."""
     markdown, meta = page_meta.get_data(file.content_string)
     owner = file.page
-    page = Page(None, file, config)  # a stand-in: MkDocs' own Page for this file is left alone
+    # A stand-in with the navigation's title, if any; MkDocs' own Page is left alone.
+    page = Page(owner.title if owner is not None else None, file, config)
     page.markdown, page.meta = markdown, meta
     capture = _Capture()
     logger = logging.getLogger("mkdocs")
@@ -91,8 +94,28 @@ def render_one(file: File, files: Files, config) -> Rendered:
     links = None
     if page.links_to_anchors is not None:
         links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-    return Rendered(_digest(markdown), page.content or "", page.toc, page._title_from_render,
-                    set(page.present_anchor_ids or ()), links, capture.records)
+    result = Rendered(_digest(markdown), page.content or "", page.toc, page._title_from_render,
+                      set(page.present_anchor_ids or ()), links, capture.records)
+    index = _search_index(config)
+    if index is not None:  # index the page here too, the search plugin's own way
+        fresh = type(index)(**index.config)
+        fresh.add_entry_from_context(page)
+        result.search, result.search_basis = fresh.entries, _search_basis(page)
+    return result
+
+
+def _search_index(config):
+    """Material's search index of this build, if the search plugin is on."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and hasattr(index, "add_entry_from_context") and hasattr(index, "entries"):
+            return index
+    return None
+
+
+def _search_basis(page: Page) -> str:
+    """What a page's search entries are made from, besides its table of contents."""
+    return _digest(page.content or "", repr(page.title), page.url, repr(sorted(page.meta.items(), key=lambda i: str(i[0]))))
 
 
 # Set in the parent just before forking; workers inherit it.
@@ -113,18 +136,21 @@ class RenderCache:
         self.folder = folder
         self.workers = workers or _cores()
         self.results: dict[str, Rendered] = {}
+        self.search: dict[str, Rendered] = {}  # src_uri -> result, until the page is indexed
         self.used: set[str] = set()
 
     def prepare(self, files: Files, generated: list[str], config) -> None:
         """Render these generated pages (from the disk cache, else in parallel)."""
-        self.results, self.used = {}, set()
+        self.results, self.search, self.used = {}, {}, set()
+        self._index_with_results(config)
         todo: list[tuple[str, str]] = []
         context = self._context(files, config)
         for src_uri in generated:
             file = files.get_file_from_path(src_uri)
             if file is None or not file.is_modified():  # not rebuilt by `serve --dirty`
                 continue
-            key = _digest(context, src_uri, file.content_string)
+            title = file.page.title if file.page is not None else None
+            key = _digest(context, src_uri, repr(title), file.content_string)
             cached = self._load(key)
             if cached is not None:
                 self.results[src_uri] = cached
@@ -155,11 +181,31 @@ class RenderCache:
         finally:
             _JOB = None
 
+    def _index_with_results(self, config) -> None:
+        """The search plugin indexes a page from its HTML; a page whose entries were
+        made with its render, from the very same content, title and meta, gets those."""
+        index = _search_index(config)
+        if index is None:
+            return
+        own = index.add_entry_from_context
+        results = self.search
+
+        def add_entry_from_context(page) -> None:
+            result = results.pop(page.file.src_uri, None)
+            if result is not None and result.search is not None and result.search_basis == _search_basis(page) \
+                    and page.toc is result.toc:
+                index.entries.extend(result.search)
+            else:
+                own(page)
+
+        index.add_entry_from_context = add_entry_from_context
+
     def attach(self, page: Page, markdown: str) -> None:
         """Let MkDocs use the pre-rendered result, if it was made from this Markdown."""
         result = self.results.pop(page.file.src_uri, None)
         if result is None or result.markdown_digest != _digest(markdown):
             return
+        self.search[page.file.src_uri] = result
 
         def render(self_page: Page, config, files: Files) -> None:
             self_page.content = result.content
@@ -181,7 +227,9 @@ class RenderCache:
     def _context(self, files: Files, config) -> str:
         """Everything besides the page's own text that its HTML can depend on."""
         validation = config.validation
-        return _digest(str(FORMAT), _versions(), repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=lambda i: i[0])),
+        index = _search_index(config)
+        return _digest(str(FORMAT), _versions(), repr(index.config if index is not None else None),
+                       repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=lambda i: i[0])),
                        repr(config.use_directory_urls), repr(validation), config.site_url or "",
                        "\n".join(sorted(f.src_uri for f in files)), str(logging.getLogger("mkdocs").getEffectiveLevel()))
 
