@@ -252,6 +252,27 @@ def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digest
     return tuple(feeds), tuple(problems)
 
 
+def tag_sitemap_path(slug: str) -> str:
+    return f"tags/{slug}/sitemap.xml"
+
+
+def tag_sitemap(tag: Tag, meta: FeedSite, url_of: Callable[[str], str]) -> Feed:
+    """A one-URL sitemap beside each tag feed.
+
+    Material's JavaScript takes every <link rel="alternate"> in a page's head for
+    a language version of the site and fetches `sitemap.xml` from the folder the
+    link points into. For the site feed that is the site's own sitemap; for a tag
+    feed it is `tags/<slug>/sitemap.xml`, which would be a 404 on every tag page
+    view. This valid sitemap, listing just the tag page (a sitemap may only list
+    URLs at or below its folder), answers that request; the link stays the
+    standard autodiscovery markup feed readers look for."""
+    urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = urljoin(meta.url, url_of(tag_path(tag.slug)))
+    return Feed(tag_sitemap_path(tag.slug), ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
 def feed_paths(site: Site) -> tuple[str, ...]:
-    """Every feed file a build writes, known before any page is rendered."""
-    return (SITE_FEED, *(tag_feed_path(index.tag.slug) for index in site.tags))
+    """Every feed file a build writes (with the tag feeds' sitemaps), known before
+    any page is rendered."""
+    return (SITE_FEED, *(tag_feed_path(index.tag.slug) for index in site.tags),
+            *(tag_sitemap_path(index.tag.slug) for index in site.tags))

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .cache import RenderCache
-from .feeds import FeedSite, build_feeds, feed_paths
+from .feeds import FeedSite, build_feeds, feed_paths, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
 from .model import Content, Problem, Site
@@ -149,9 +149,10 @@ def write_feeds(site: Site, config, files: Files, limit: int) -> None:
     """Fill the feed files from the digests' rendered HTML; MkDocs copies them out next."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
-    feeds, problems = build_feeds(site, meta, lambda path: files.get_file_from_path(path).url, digests, limit)
+    url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
+    feeds, problems = build_feeds(site, meta, url_of, digests, limit)
     report(problems)
-    for feed in feeds:
+    for feed in (*feeds, *(tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
         files.get_file_from_path(feed.path).content_bytes = feed.xml
 
 

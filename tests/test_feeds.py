@@ -102,6 +102,18 @@ def test_one_feed_for_the_site_and_one_per_tag_page(site):
     assert sorted(feed_files(site)) == ["feed.xml"] + [f"tags/{slug}/feed.xml" for slug in tag_pages]
 
 
+def test_a_sitemap_beside_each_tag_feed_answers_materials_lookup(site):
+    """Material fetches sitemap.xml from the folder of every <link rel=alternate>;
+    each tag feed's folder has one, listing only that tag's page."""
+    for feed in feed_files(site):
+        if feed == "feed.xml":
+            continue
+        folder = feed.rsplit("/", 1)[0]
+        root = ET.fromstring((site.dir / folder / "sitemap.xml").read_bytes())
+        locs = [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        assert len(locs) == 1 and locs[0].endswith(f"/{folder}/"), (folder, locs)
+
+
 def test_every_feed_parses_without_problems(site):
     for path in feed_files(site):
         feed = parse(site, path)
