@@ -130,7 +130,13 @@ def report(problems: tuple[Problem, ...]) -> None:
 def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Path) -> Files:
     """Drop note and issue sources (they are only published inside the digests)
     and add the generated pages, in memory."""
-    if content_dir.resolve() == docs_dir.resolve():
+    real_docs = docs_dir.resolve()
+    for file in list(files):
+        # Never publish what a symlink in docs_dir points at outside it (the reader reports it).
+        from_docs = file.src_dir is not None and Path(file.src_dir).resolve() == real_docs  # not theme files
+        if from_docs and not Path(file.abs_src_path).resolve().is_relative_to(real_docs):
+            files.remove(file)
+    if content_dir.resolve() == real_docs:
         for file in list(files):
             # Everything there: .md sources are published inside the digests, and other files
             # (images, .txt, files behind a symlinked folder) are ignored, never copied out.

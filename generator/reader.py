@@ -86,6 +86,25 @@ def walk_markdown(folder: Path, root: Path, content_root: Path, problems: list[P
             yield SourceFile(path, rel)
 
 
+def links_leaving(content_root: Path, root: Path, skip: tuple[Path, ...]) -> list[Problem]:
+    """Symlinks anywhere else in content/ (assets, extra pages) that point outside it:
+    the site engine would follow them and publish whatever they point at."""
+    problems: list[Problem] = []
+    real_content = content_root.resolve()
+    for dirpath, dirnames, filenames in os.walk(content_root):
+        here = Path(dirpath)
+        if here in skip:
+            dirnames[:] = []  # walk_markdown reports these
+            continue
+        for name in sorted(dirnames + filenames):
+            path = here / name
+            if path.is_symlink() and not _within(path.resolve(), real_content):
+                problems.append(Problem(_rel(path, root), 1, f"symlink to something outside {content_root.name}/; "
+                                        "copy it in instead (it is not published)"))
+        dirnames.sort()
+    return problems
+
+
 def read_text(source: SourceFile) -> tuple[str | None, Problem | None]:
     try:
         data = source.path.read_bytes()
@@ -552,6 +571,7 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
 
     notes, cross_problems = _cross_checks(notes, root)
     problems += cross_problems
+    problems += links_leaving(content_dir, root, skip=(notes_dir, issues_dir))
     return Content(notes=tuple(notes), issues=tuple(issues), vocabulary=vocabulary.tags,
                    problems=tuple(problems), files_read=files_read)
 

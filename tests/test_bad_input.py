@@ -44,6 +44,22 @@ def link_folder_outside(root: Path) -> None:
     os.symlink(folder, root / "content/notes/2021-05", target_is_directory=True)
 
 
+def link_asset_outside(root: Path) -> None:
+    secret = root / "elsewhere" / "secret.txt"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text("Outside Secret")
+    (root / "content/assets").mkdir(parents=True, exist_ok=True)
+    os.symlink(secret, root / "content/assets/secret.txt")
+
+
+def link_pages_folder_outside(root: Path) -> None:
+    folder = root / "elsewhere" / "private"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "private.md").write_text("# Outside Secret\n")
+    (folder / "data.txt").write_text("Outside Secret")
+    os.symlink(folder, root / "content/private", target_is_directory=True)
+
+
 @dataclass
 class Case:
     id: str
@@ -109,6 +125,12 @@ CASES = [
     Case("symlink-folder-outside-content", {}, "content/notes/2021-05", 1,
          "symlink to a folder outside content/ (2021-05); copy the files in instead", absent="Outside Note",
          setup=link_folder_outside, skipped_ids=("outside-folder-note",)),
+    Case("symlink-asset-outside-content", {}, "content/assets/secret.txt", 1,
+         "symlink to something outside content/; copy it in instead (it is not published)", absent="Outside Secret",
+         setup=link_asset_outside),
+    Case("symlink-pages-folder-outside-content", {}, "content/private", 1,
+         "symlink to something outside content/; copy it in instead (it is not published)", absent="Outside Secret",
+         setup=link_pages_folder_outside),
     Case("issue-file-name", {"content/issues/2021-13.md": "---\ntitle: Bad Note\n---\n"}, "content/issues/2021-13.md", 1,
          "issue files are named YYYY-MM.md, got '2021-13.md'"),
     Case("issue-invalid-yaml", {"content/issues/2021-04.md": "---\ntitle: [Bad Note\n---\n\nBad Note intro.\n"},
