@@ -65,15 +65,31 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[package] = None
     return {"cpu": model or platform.processor(), "cores": os.cpu_count(), "memory_mb": memory_mb,
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
             "os": platform.platform(), "python": platform.python_version(), "packages": versions}
 
 
 # ----------------------------------------------------------------------- processes
 
 
+def _memory_kb(pid: int) -> int:
+    """Proportional set size: memory a forked worker shares with its parent is
+    split between them instead of counted twice (VmRSS where PSS is unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc), so a
-    build that uses worker processes is counted in full."""
+    """Memory of a process and all its descendants (Linux /proc), so a build that
+    uses worker processes is counted in full."""
     total, stack, seen = 0, [pid], set()
     while stack:
         p = stack.pop()
@@ -81,10 +97,7 @@ def _tree_rss_kb(pid: int) -> int:
             continue
         seen.add(p)
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-                    break
+            total += _memory_kb(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
@@ -93,7 +106,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 class Sampler(threading.Thread):
-    """Samples the process tree's memory every 20 ms until stopped."""
+    """Samples the process tree's memory every 50 ms until stopped."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -102,7 +115,7 @@ class Sampler(threading.Thread):
     def run(self):
         while not self._done.is_set():
             self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
-            self._done.wait(0.02)
+            self._done.wait(0.05)
 
     def stop(self) -> int:
         self._done.set()
@@ -110,14 +123,15 @@ class Sampler(threading.Thread):
         return self.peak_kb
 
 
-def _reap(proc: subprocess.Popen, timeout: float) -> tuple[int, int]:
-    """Wait for our child with wait4, for its own peak RSS; returns (exit code, maxrss kB)."""
+def _reap(proc: subprocess.Popen, timeout: float) -> tuple[int, int, float]:
+    """Wait for our child with wait4; returns (exit code, its peak RSS in kB, CPU
+    seconds of it and the children it reaped)."""
     deadline = time.monotonic() + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage.ru_maxrss
+            return proc.returncode, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         if time.monotonic() > deadline:
             proc.kill()
             deadline = float("inf")
@@ -131,13 +145,13 @@ def run_timed(cmd: list[str], cwd: Path, log: Path, timeout: float = 3600, env: 
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
         sampler = Sampler(proc.pid)
         sampler.start()
-        code, maxrss = _reap(proc, timeout)
+        code, maxrss, cpu = _reap(proc, timeout)
         seconds = time.perf_counter() - started
         peak = max(sampler.stop(), maxrss)
     if code != 0:
         tail = log.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"{' '.join(cmd)} exited with {code}:\n{tail}")
-    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 1024, 1)}
+    return {"seconds": round(seconds, 3), "cpu_s": round(cpu, 3), "peak_mb": round(peak / 1024, 1)}
 
 
 def _env() -> dict:
@@ -154,6 +168,14 @@ def time_stage(config: Path, log: Path) -> dict:
     if out.returncode != 0:
         raise RuntimeError(f"generator stage failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def disable_speedups(config: Path) -> None:
+    """The baseline: no render workers, no render cache (serve: --full-rebuilds)."""
+    text = config.read_text(encoding="utf-8")
+    assert "  - newsletter:\n" in text, "mkdocs.yml no longer lists the newsletter plugin as '  - newsletter:'"
+    config.write_text(text.replace("  - newsletter:\n", "  - newsletter:\n      render_cache: false\n      render_workers: 1\n"),
+                      encoding="utf-8")
 
 
 def time_build(config: Path, site: Path, log: Path, clear_cache: bool = True) -> dict:
@@ -195,7 +217,7 @@ def _wait_for(url: str, text: str | None, timeout: float) -> float | None:
     return None
 
 
-def time_preview(config: Path, note: Path, month: str, log: Path, edits: int, timeout: float) -> dict:
+def time_preview(config: Path, note: Path, month: str, log: Path, edits: int, timeout: float, full: bool = False) -> dict:
     """`newsletter serve`, then save `edits` edits to one note; each is timed from
     the save until the served digest page shows the new text."""
     port = _free_port()
@@ -204,7 +226,8 @@ def time_preview(config: Path, note: Path, month: str, log: Path, edits: int, ti
     original = note.read_text(encoding="utf-8")
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "generator", "-f", str(config), "serve", "-a", f"127.0.0.1:{port}"],
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "-f", str(config), "serve", "-a", f"127.0.0.1:{port}",
+                                 *(["--full-rebuilds"] if full else [])],
                                 cwd=config.parent, stdout=out, stderr=subprocess.STDOUT, env=_env())
         sampler = Sampler(proc.pid)
         sampler.start()
@@ -227,7 +250,7 @@ def time_preview(config: Path, note: Path, month: str, log: Path, edits: int, ti
             note.write_text(original, encoding="utf-8")
             if proc.poll() is None:
                 proc.send_signal(signal.SIGINT)  # mkdocs serve cleans up its temporary site on Ctrl-C
-            _, maxrss = _reap(proc, 30)
+            _, maxrss, _ = _reap(proc, 30)
             peak = max(sampler.stop(), maxrss)
     return {"startup_s": round(startup, 3), "rebuild_s": statistics.median(rebuilds), "rebuilds_s": rebuilds,
             "peak_mb": round(peak / 1024, 1)}
@@ -239,14 +262,15 @@ def time_preview(config: Path, note: Path, month: str, log: Path, edits: int, ti
 def _median_run(runs: list[dict]) -> dict:
     seconds = [r["seconds"] for r in runs]
     return {"seconds": round(statistics.median(seconds), 3), "runs_s": seconds,
-            "peak_mb": max(r["peak_mb"] for r in runs)}
+            "cpu_s": round(statistics.median(r["cpu_s"] for r in runs), 3), "peak_mb": max(r["peak_mb"] for r in runs)}
 
 
 def table(result: dict) -> str:
     ours, blog = result["newsletter"], result.get("blog")
-    rows = [("notes", f"{result['notes']}"),
+    rows = [("notes" + ("" if result["speedups"] else " (speed-ups off)"), f"{result['notes']}"),
             ("generator stage (read, validate, group, render)", f"{ours['stage']['total_s']:.2f} s"),
             ("cold build: newsletter build (strict, search)", f"{ours['cold_build']['seconds']:.2f} s"),
+            ("  CPU time (all processes)", f"{ours['cold_build']['cpu_s']:.2f} s"),
             ("  peak memory", f"{ours['cold_build']['peak_mb']:.0f} MB")]
     if ours.get("warm_build"):
         rows.append(("build again, cache warm", f"{ours['warm_build']['seconds']:.2f} s"))
@@ -257,6 +281,7 @@ def table(result: dict) -> str:
                  ("  peak memory (serve)", f"{p['peak_mb']:.0f} MB")]
     if blog:
         rows += [("Material blog plugin: mkdocs build", f"{blog['seconds']:.2f} s"),
+                 ("  CPU time", f"{blog['cpu_s']:.2f} s"),
                  ("  peak memory", f"{blog['peak_mb']:.0f} MB"),
                  ("ratio blog plugin / newsletter build", f"{result['ratio']:.1f}x")]
     hugo = HUGO_QUOTED.get(str(result["notes"]))
@@ -277,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-blog", action="store_true", help="do not build the Material blog-plugin version")
     parser.add_argument("--skip-serve", action="store_true", help="do not time the live preview")
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for serve (default 900)")
+    parser.add_argument("--no-speedups", action="store_true",
+                        help="baseline: build without render workers and cache, serve with --full-rebuilds")
     parser.add_argument("--workdir", type=Path, help="where to write the projects (default: a temporary folder, removed)")
     parser.add_argument("--template", type=Path, default=REPO,
                         help="project whose mkdocs.yml and site_config/overrides the synthetic site uses (default: this one)")
@@ -288,9 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     try:
+        host = machine()  # before the runs: the load average says how busy the machine was
         started = time.perf_counter()
         corpus = make_notes(args.notes, args.seed)
         config = write_newsletter(corpus, work / "newsletter", args.template)
+        if args.no_speedups:
+            disable_speedups(config)
         blog_config = None if args.skip_blog else write_blog(corpus, work / "blog")
         generate_s = time.perf_counter() - started
         print(f"corpus: {args.notes} notes in {work} ({generate_s:.1f} s)", file=sys.stderr)
@@ -311,11 +341,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_serve:
             note = corpus.notes[len(corpus.notes) // 2]
             path = config.parent / "content" / "notes" / note.month / f"{note.slug}.md"
-            ours["preview"] = time_preview(config, path, note.month, logs / "serve.log", args.edits, args.timeout)
+            ours["preview"] = time_preview(config, path, note.month, logs / "serve.log", args.edits, args.timeout,
+                                           full=args.no_speedups)
             print(f"preview rebuild: {ours['preview']['rebuild_s']:.2f} s", file=sys.stderr)
 
-        result: dict = {"benchmark": "newsletter-build", "date": dt.datetime.now().isoformat(timespec="seconds"),
-                        "machine": machine(), "notes": args.notes, "seed": args.seed, "runs": args.runs,
+        result: dict = {"benchmark": "newsletter-build", "speedups": not args.no_speedups, "date": dt.datetime.now().isoformat(timespec="seconds"),
+                        "machine": {**host, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]}, "notes": args.notes, "seed": args.seed, "runs": args.runs,
                         "corpus": {"notes": len(corpus.notes), "months": len(corpus.months), "tags": 80,
                                    "words_per_note": round(statistics.mean(len(n.body.split()) for n in corpus.notes)),
                                    "generate_s": round(generate_s, 2)},

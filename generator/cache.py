@@ -142,6 +142,8 @@ class RenderCache:
     def prepare(self, files: Files, generated: list[str], config) -> None:
         """Render these generated pages (from the disk cache, else in parallel)."""
         self.results, self.search, self.used = {}, {}, set()
+        if self.folder is None and self.workers < 2:
+            return  # nothing to gain: MkDocs renders every page itself, as without this module
         self._index_with_results(config)
         todo: list[tuple[str, str]] = []
         context = self._context(files, config)

@@ -131,17 +131,17 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     """Drop note and issue sources (they are only published inside the digests)
     and add the generated pages, in memory."""
     real_docs = docs_dir.resolve()
-    for file in list(files):
-        # Never publish what a symlink in docs_dir points at outside it (the reader reports it).
-        from_docs = file.src_dir is not None and Path(file.src_dir).resolve() == real_docs  # not theme files
-        if from_docs and not Path(file.abs_src_path).resolve().is_relative_to(real_docs):
-            files.remove(file)
-    if content_dir.resolve() == real_docs:
+    if content_dir.resolve() == real_docs:  # first: thousands of notes need no resolve() below
         for file in list(files):
             # Everything there: .md sources are published inside the digests, and other files
             # (images, .txt, files behind a symlinked folder) are ignored, never copied out.
             if file.src_uri.startswith(("notes/", "issues/")):
                 files.remove(file)
+    for file in list(files):
+        # Never publish what a symlink in docs_dir points at outside it (the reader reports it).
+        from_docs = file.src_dir is not None and Path(file.src_dir).resolve() == real_docs  # not theme files
+        if from_docs and not Path(file.abs_src_path).resolve().is_relative_to(real_docs):
+            files.remove(file)
     for page in pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None:
