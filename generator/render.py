@@ -36,6 +36,7 @@ DRAFT_MARK = "Draft: shown in the preview only, not published\n{ .nl-draft }"
 _MD_ESCAPES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # tag names and authors recur on every tag page
 def md_text(value: str) -> str:
     """Plain text placed into Markdown, shown exactly as written."""
     return " ".join(value.split()).translate(_MD_ESCAPES)
@@ -54,15 +55,15 @@ def md_url(url: str) -> str:
 
 def link(from_page: str, to_page: str, anchor: str = "") -> str:
     """Relative link from one generated source page to another (both .md paths)."""
-    target = _relative(to_page, posixpath.dirname(from_page) or ".")
+    target = _relative(to_page, from_page)
     return f"{target}#{anchor}" if anchor else target
 
 
-@functools.lru_cache(maxsize=4096)
-def _relative(to_page: str, from_dir: str) -> str:
-    # relpath is slow and a site has few distinct (folder, page) pairs, but tag
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(to_page: str, from_page: str) -> str:
+    # relpath is slow and a site has few distinct (page, page) pairs, but tag
     # pages at 10,000 notes ask for them hundreds of thousands of times
-    return posixpath.relpath(to_page, from_dir)
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
 def front_matter(title: str, description: str, **extra: str) -> str:
