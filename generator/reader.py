@@ -479,16 +479,25 @@ class TagResolver:
 # ------------------------------------------------------------------------ content
 
 
-def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> tuple[Note | None, list[Problem]]:
+def open_fields(source: SourceFile, known: tuple[str, ...]) -> tuple[FieldChecker | None, Problem | None]:
+    """Read a file and parse its front matter, ready for field checks."""
     text, problem = read_text(source)
     if problem:
-        return None, [problem]
+        return None, problem
     fm, problem = parse_front_matter(text, source.rel)  # type: ignore[arg-type]
     if problem:
-        return None, [problem]
+        return None, problem
     assert fm is not None
     check = FieldChecker(fm, source.rel)
-    check.unknown_fields(NOTE_FIELDS)
+    check.unknown_fields(known)
+    return check, None
+
+
+def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> tuple[Note | None, list[Problem]]:
+    check, problem = open_fields(source, NOTE_FIELDS)
+    if check is None:
+        return None, [problem]  # type: ignore[list-item]
+    fm = check.fm
     slug = source.path.stem
     if not is_note_slug(slug):
         suggestion = slugify(slug).encode("ascii", "ignore").decode() or "paper-title"
@@ -516,15 +525,10 @@ def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
     month = source.path.stem
     if not MONTH_RE.match(month):
         return None, [Problem(source.rel, 1, f"issue files are named YYYY-MM.md, got {source.path.name!r}")]
-    text, problem = read_text(source)
-    if problem:
-        return None, [problem]
-    fm, problem = parse_front_matter(text, source.rel)  # type: ignore[arg-type]
-    if problem:
-        return None, [problem]
-    assert fm is not None
-    check = FieldChecker(fm, source.rel)
-    check.unknown_fields(ISSUE_FIELDS)
+    check, problem = open_fields(source, ISSUE_FIELDS)
+    if check is None:
+        return None, [problem]  # type: ignore[list-item]
+    fm = check.fm
     title = check.text("title")
     summary = check.text("summary") or ""
     sections = check.string_list("sections", "section names") or ()
