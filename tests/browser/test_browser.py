@@ -146,3 +146,43 @@ def test_page_is_accessible(page_and_log, built_site, artifacts, axe_violations,
     violations = axe_violations(page)
     assert not violations, f"serious or critical accessibility violations on the {kind} page:\n" + "\n".join(violations)
     log.assert_clean()
+
+
+def test_reader_subscribes_to_one_tag(page_and_log, built_site):
+    """The tag page's visible Subscribe link and its head's auto-discovery link name
+    the same Atom feed, which lists exactly the papers the tag page lists."""
+    import feedparser
+
+    page, log = page_and_log
+    open_page(page, built_site.tag)
+    subscribe = page.locator("article a.nl-subscribe")
+    expect(subscribe).to_have_count(1)
+    expect(subscribe).to_contain_text("Subscribe to papers tagged")
+    feed_url = page.evaluate("() => document.querySelector('article a.nl-subscribe').href")
+    discovered = page.evaluate("""() => [...document.querySelectorAll('head link[rel=alternate][type="application/atom+xml"]')]
+                                        .map(link => link.href)""")
+    assert discovered and discovered[0] == feed_url, (discovered, feed_url)  # the tag's own feed is offered first
+
+    response = page.request.get(feed_url)
+    assert response.ok and "xml" in response.headers["content-type"], (response.status, response.headers)
+    feed = feedparser.parse(response.body())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    listed = page.evaluate("() => [...document.querySelectorAll('article li > a[href*=\"#\"]')].map(a => a.href.split('#')[1])")
+    in_feed = [entry.link.split("#")[1] for entry in feed.entries]
+    assert in_feed == listed[: len(in_feed)] and in_feed, (in_feed, listed)
+    log.assert_clean()
+
+
+def test_copy_link_puts_the_papers_url_on_the_clipboard(context_factory, built_site):
+    page, log = context_factory(viewport={"width": 1280, "height": 900})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, built_site.digest)
+    paper = first_tagged_paper(page)
+    permalink = page.locator(f'[id="{paper["slug"]}"] > a.headerlink')
+    expect(permalink).to_have_attribute("aria-label", "Copy link to this paper")
+    permalink.click()
+    expect(page.locator("#nl-toast")).to_contain_text("Link copied")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.endswith(f"/{built_site.digest}#{paper['slug']}"), copied
+    assert page.evaluate("() => decodeURIComponent(location.hash)") == f"#{paper['slug']}"  # still a plain link
+    log.assert_clean()
