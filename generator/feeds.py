@@ -42,6 +42,15 @@ every reader polls (the site feed carries whole issues) only grows.
 
 Without site_url there are no absolute URLs and no valid ids, so the plugin
 skips the feeds with one warning (`mkdocs serve` always sets site_url).
+
+Under `mkdocs serve` the feeds are rebuilt on every save, and making an entry
+(absolute URLs over a whole digest, then XML escaping) is most of their cost.
+A `FeedMemo` kept by the plugin holds each entry's serialized XML keyed by
+everything the entry is made from (the note or issue, the digest HTML it is cut
+from, the URLs, the site's name and URL), so an entry whose inputs changed gets
+a new key and is made afresh: a kept entry can never be stale. A feed is its
+head plus its entries' XML, serialized exactly as ElementTree serializes the
+whole tree, so the bytes are the same with or without the memo.
 """
 
 from __future__ import annotations
@@ -160,32 +169,82 @@ def _feed(site: FeedSite, title: str, subtitle: str, self_url: str, page_url: st
     return feed
 
 
-def _serialize(feed: ET.Element) -> bytes:
-    # Only whitespace between elements (no element here has mixed content); a shared
-    # paper entry sits at the same depth in every feed, so it is indented alike.
+_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"  # what ElementTree writes for utf-8
+
+
+def _entry_xml(entry: ET.Element) -> str:
+    """An entry as ElementTree writes it inside a feed: indented one level deep (only
+    whitespace between elements; no element here has mixed content), without its tail."""
+    ET.indent(entry, level=1)
+    entry.tail = None
+    return ET.tostring(entry, encoding="unicode")
+
+
+def _serialize(feed: ET.Element, entries: list[str]) -> bytes:
+    """The feed head with its entries' XML: byte for byte `ET.indent` then `ET.tostring`
+    of the whole tree (test_feeds checks this), without serializing any entry again."""
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    head = ET.tostring(feed, encoding="unicode")
+    assert head.endswith("\n</feed>"), head[-20:]  # a feed head always has child elements
+    if entries:
+        head = head[: -len("\n</feed>")] + "\n  " + "\n  ".join(entries) + "\n</feed>"
+    return _DECLARATION + head.encode("utf-8") + b"\n"
+
+
+class FeedMemo:
+    """Entries' XML kept across the builds of one process (`mkdocs serve`).
+
+    Keys hold every input an entry is made from, so a changed input is a new key,
+    never a stale value. Each build keeps only what it used, so memory stays at
+    one build's worth."""
+
+    def __init__(self) -> None:
+        self._previous: dict = {}
+        self._current: dict = {}
+
+    def new_build(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def get(self, key, make: Callable[[], object]):
+        if key in self._current:
+            return self._current[key]
+        value = self._previous[key] if key in self._previous else make()
+        self._current[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._current)
 
 
 def _content(entry: ET.Element, fragment: str, base: str) -> None:
     _add(entry, "content", fragment, type="html", **{XML_BASE: base})
 
 
-def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str]) -> Feed:
+def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
+              memo: FeedMemo | None = None) -> Feed:
     """One entry per published issue, newest first, with the issue's full HTML."""
+    memo = FeedMemo() if memo is None else memo
     updated = max((month_start(m.key) for m in months), default=EPOCH)
     feed = _feed(meta, meta.name, meta.description, urljoin(meta.url, url_of(SITE_FEED)), meta.url, updated)
+    entries = []
     for month in months:
         page = urljoin(meta.url, url_of(issue_path(month.key)))
-        entry = _add(feed, "entry")
-        _add(entry, "title", month.title, type="text")
-        _add(entry, "id", entry_id(meta.url, month.key))
-        _add(entry, "link", rel="alternate", type="text/html", href=page)
-        _add(entry, "published", _timestamp(month_start(month.key)))
-        _add(entry, "updated", _timestamp(month_start(month.key)))
-        _add(entry, "summary", _issue_summary(month), type="text")
-        _content(entry, absolute_urls(issue_html(digests.get(month.key, "")), page), page)
-    return Feed(SITE_FEED, _serialize(feed))
+        summary, digest = _issue_summary(month), digests.get(month.key, "")
+        key = ("issue", meta, month.key, month.title, summary, page, digest)
+        entries.append(memo.get(key, lambda: _entry_xml(issue_entry(month, summary, digest, meta, page))))
+    return Feed(SITE_FEED, _serialize(feed, entries))
+
+
+def issue_entry(month: Month, summary: str, digest: str, meta: FeedSite, page: str) -> ET.Element:
+    entry = ET.Element("entry")
+    _add(entry, "title", month.title, type="text")
+    _add(entry, "id", entry_id(meta.url, month.key))
+    _add(entry, "link", rel="alternate", type="text/html", href=page)
+    _add(entry, "published", _timestamp(month_start(month.key)))
+    _add(entry, "updated", _timestamp(month_start(month.key)))
+    _add(entry, "summary", summary, type="text")
+    _content(entry, absolute_urls(issue_html(digest), page), page)
+    return entry
 
 
 def _issue_summary(month: Month) -> str:
@@ -195,10 +254,9 @@ def _issue_summary(month: Month) -> str:
     return f"{count} paper{'' if count == 1 else 's'}: " + "; ".join(n.title for n in month.notes)
 
 
-def paper_entry(note: Note, meta: FeedSite, url_of: Callable[[str], str], fragment: str | None,
-                problems: list[Problem]) -> ET.Element:
-    """A paper's entry, built once and shared by every tag feed it appears in."""
-    page = urljoin(meta.url, url_of(issue_path(note.month)))
+def paper_entry(note: Note, meta: FeedSite, page: str, scheme: str, fragment: str | None) -> ET.Element:
+    """A paper's entry, built once and shared by every tag feed it appears in;
+    `page`: its digest's URL, `scheme`: the tag index URL."""
     entry = ET.Element("entry")
     _add(entry, "title", note.title, type="text")
     _add(entry, "id", entry_id(meta.url, note.month, note.slug))
@@ -210,44 +268,54 @@ def paper_entry(note: Note, meta: FeedSite, url_of: Callable[[str], str], fragme
     _add(entry, "updated", _timestamp(month_start(note.month)))
     for name in note.authors:
         _add(_add(entry, "author"), "name", name)
-    scheme = urljoin(meta.url, url_of("tags/index.md"))
     for tag in note.tags:
         _add(entry, "category", term=tag.slug, label=tag.name, scheme=scheme)
-    if fragment is None:
-        problems.append(Problem(note.path, None, f"feeds: the note's HTML was not found in its digest {issue_path(note.month)} "
-                                "(unclosed HTML in the note?); its feed entries show only the paper link", "warning"))
+    if fragment is None:  # build_feeds reports it
         fragment = f'<p><a href="{html.escape(note.url, quote=True)}">Paper</a></p>'
     _content(entry, absolute_urls(fragment, page), page)
     return entry
 
 
 def tag_feed(tag: Tag, notes: tuple[Note, ...], meta: FeedSite, url_of: Callable[[str], str],
-             entries: Mapping[tuple[str, str], ET.Element]) -> Feed:
+             entries: Mapping[tuple[str, str], str]) -> Feed:
     """One entry per paper with the tag, in tag page order (newest issue first)."""
     path = tag_feed_path(tag.slug)
     feed = _feed(meta, f"{meta.name}: papers tagged {tag.name}", tag.description, urljoin(meta.url, url_of(path)),
                  urljoin(meta.url, url_of(tag_path(tag.slug))), max((month_start(n.month) for n in notes), default=EPOCH))
-    feed.extend(entries[note.month, note.slug] for note in notes)
-    return Feed(path, _serialize(feed))
+    return Feed(path, _serialize(feed, [entries[note.month, note.slug] for note in notes]))
 
 
 def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
-                limit: int = 0) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
+                limit: int = 0, memo: FeedMemo | None = None) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
     """The site feed and one feed per tag, each with its `limit` newest entries (0: all).
 
     `url_of(source path)` is the site-root-relative URL MkDocs gives a file (it
-    knows use_directory_urls); `digests` maps a month key to its digest HTML."""
+    knows use_directory_urls); `digests` maps a month key to its digest HTML;
+    `memo` keeps entries across builds (see FeedMemo)."""
+    memo = FeedMemo() if memo is None else memo
+    memo.new_build()
     newest = slice(limit or None)
     tagged = [(index.tag, index.notes[newest]) for index in site.tags]
     wanted = {(n.month, n.slug) for _, notes in tagged for n in notes}
     problems: list[Problem] = []
     entries = {}
+    scheme = urljoin(meta.url, url_of("tags/index.md"))
     for month in site.months:
-        if any((month.key, n.slug) in wanted for n in month.notes):
-            fragments = paper_fragments(digests.get(month.key, ""))
-            for note in month.notes:
-                entries[month.key, note.slug] = paper_entry(note, meta, url_of, fragments.get(note.slug), problems)
-    feeds = [site_feed(site.months[newest], meta, url_of, digests)]
+        if not any((month.key, n.slug) in wanted for n in month.notes):
+            continue
+        page = urljoin(meta.url, url_of(issue_path(month.key)))
+        digest = digests.get(month.key, "")
+        fragments = memo.get(("fragments", digest), lambda: paper_fragments(digest))
+        for note in month.notes:
+            fragment = fragments.get(note.slug)
+            if fragment is None:
+                problems.append(Problem(note.path, None, f"feeds: the note's HTML was not found in its digest {issue_path(note.month)} "
+                                        "(unclosed HTML in the note?); its feed entries show only the paper link", "warning"))
+            if (month.key, note.slug) not in wanted:
+                continue
+            key = ("paper", note, meta, page, scheme, fragment)
+            entries[month.key, note.slug] = memo.get(key, lambda: _entry_xml(paper_entry(note, meta, page, scheme, fragment)))
+    feeds = [site_feed(site.months[newest], meta, url_of, digests, memo)]
     feeds += [tag_feed(tag, notes, meta, url_of, entries) for tag, notes in tagged]
     return tuple(feeds), tuple(problems)
 

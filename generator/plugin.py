@@ -7,6 +7,7 @@ rebuilds.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -16,12 +17,12 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from .cache import RenderCache
-from .feeds import FeedSite, build_feeds, feed_paths, tag_sitemap
+from .feeds import FeedMemo, FeedSite, build_feeds, feed_paths, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
 from .model import Content, Problem, Site
 from .reader import read_content
-from .render import issue_path, navigation, render_site
+from .render import content_epoch, issue_path, navigation, render_site
 
 log = get_plugin_logger("newsletter")
 
@@ -45,12 +46,15 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     content: Content | None = None
     site: Site | None = None
     serving = False
+    epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
+    feed_memo = FeedMemo()  # replaced in on_startup
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
         self.incremental.start(dirty and self.serving)
+        self.feed_memo = FeedMemo()  # feed entries, kept across serve rebuilds (see feeds.py)
 
     def on_config(self, config):
         if self.config.feed_limit < 0:
@@ -71,6 +75,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
         self.site = group(self.content, include_drafts=self.serving and self.config.drafts_on_serve)
         report(self.content.problems + self.site.problems)
+        if self.epoch_from_content:  # before MkDocs reads it (pages' update_date, sitemap, .gz header)
+            os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(self.site))
         feeds = bool(config.site_url)
         if not feeds:
             log.warning("site_url is not set in mkdocs.yml: the Atom feeds need absolute URLs, so none are written")
@@ -95,7 +101,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     def on_env(self, env, config, files: Files):
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            write_feeds(self.site, config, files, self.config.feed_limit)
+            write_feeds(self.site, config, files, self.config.feed_limit, self.feed_memo)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -151,12 +157,12 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int) -> None:
+def write_feeds(site: Site, config, files: Files, limit: int, memo: FeedMemo | None = None) -> None:
     """Fill the feed files from the digests' rendered HTML; MkDocs copies them out next."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
     url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
-    feeds, problems = build_feeds(site, meta, url_of, digests, limit)
+    feeds, problems = build_feeds(site, meta, url_of, digests, limit, memo)
     report(problems)
     for feed in (*feeds, *(tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
         files.get_file_from_path(feed.path).content_bytes = feed.xml

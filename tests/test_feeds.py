@@ -13,7 +13,8 @@ from urllib.parse import unquote, quote
 import feedparser
 import pytest
 
-from generator.feeds import FeedSite, absolute_urls, build_feeds, issue_html, paper_fragments
+from generator.feeds import (XML_BASE, FeedMemo, FeedSite, _entry_xml, _serialize, absolute_urls, build_feeds,
+                            issue_html, paper_fragments)
 from generator.model import Month, Note, Section, Site, Tag, TagIndex
 from helpers import TAGS, BuiltSite, build, note_md, parse_html, write_project
 
@@ -354,3 +355,56 @@ def test_negative_feed_limit_is_a_config_error(tmp_path):
     assert run.code == 1
     assert "feed_limit must be 0" in run.text
     assert "Traceback" not in run.text
+
+
+def _two_issue_site(title: str = "P3", body: str = "p3"):
+    tags = (Tag("GANs", "gans"), Tag("NLP", "nlp"))
+    notes = [Note(slug=f"p{i}", month=f"2021-0{i}", title=title if i == 3 else f"P{i}", url=f"https://arxiv.org/abs/{i}",
+                  tags=tags[: 1 + i % 2]) for i in (3, 2)]
+    months = tuple(Month(key=n.month, title=n.month, summary="", intro="", sections=(Section(None, (n,)),)) for n in notes)
+    site = Site(months=months, tags=(TagIndex(tags[0], tuple(notes)), TagIndex(tags[1], (notes[0],))))
+    digests = {n.month: f"<!-- nl-paper:{n.slug} --><p>{body if n.slug == 'p3' else n.slug}</p><!-- /nl-paper:{n.slug} -->"
+               for n in notes}
+    return site, digests
+
+
+def test_feeds_kept_across_builds_are_never_stale():
+    """Under serve the plugin keeps one FeedMemo across rebuilds: an edited note or
+    digest changes its entries at once, and every feed equals one built afresh."""
+    memo, meta, url_of = FeedMemo(), FeedSite("https://example.org/", "Digest"), lambda p: p.replace(".md", "/")
+    site, digests = _two_issue_site()
+    first, _ = build_feeds(site, meta, url_of, digests, 0, memo)
+    assert first == build_feeds(site, meta, url_of, digests, 0)[0]
+    for title, body in (("P3 renamed", "p3"), ("P3 renamed", "p3 edited"), ("P3", "p3")):
+        site, digests = _two_issue_site(title, body)
+        kept, _ = build_feeds(site, meta, url_of, digests, 0, memo)
+        assert kept == build_feeds(site, meta, url_of, digests, 0)[0], (title, body)
+        for feed in kept:  # the site feed has it in the issue's summary and HTML, tag feeds in the paper's entry
+            entries = feedparser.parse(feed.xml).entries
+            assert any(title in (e.title, e.summary.removeprefix("1 paper: ")) for e in entries), feed.path
+            assert any(f"<p>{body}</p>" in e.content[0].value for e in entries), feed.path
+    assert kept == first
+    other = FeedSite("https://example.org/other/", "Digest")  # the site moved: every URL and id with it
+    assert "example.org/other/" in build_feeds(site, other, url_of, digests, 0, memo)[0][1].xml.decode()
+
+
+@pytest.mark.parametrize("entries", [0, 1, 3])
+def test_feed_assembled_from_entries_equals_elementtree_writing_the_whole_tree(entries):
+    def entry(i: int) -> ET.Element:
+        e = ET.Element("entry")
+        ET.SubElement(e, "title", type="text").text = f"Über <b>&</b> {i}"
+        ET.SubElement(ET.SubElement(e, "author"), "name").text = "Zoë"
+        ET.SubElement(e, "content", {"type": "html", XML_BASE: "https://example.org/"}).text = "<p>a &amp; b</p>\n"
+        return e
+
+    def head() -> ET.Element:
+        feed = ET.Element("feed", {"xmlns": "http://www.w3.org/2005/Atom"})
+        ET.SubElement(feed, "title").text = "T"
+        ET.SubElement(ET.SubElement(feed, "author"), "name").text = "A"
+        return feed
+
+    whole = head()
+    whole.extend(entry(i) for i in range(entries))
+    ET.indent(whole)
+    expected = ET.tostring(whole, encoding="utf-8", xml_declaration=True) + b"\n"
+    assert _serialize(head(), [_entry_xml(entry(i)) for i in range(entries)]) == expected

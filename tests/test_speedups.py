@@ -5,8 +5,9 @@
   gives byte-identical files, and the same warnings.
 - Incremental preview (generator/incremental.py, `newsletter serve`): after
   edits that touch one page, add and remove a tag page, and change the
-  navigation, every page served and the search index equal a full build of the
-  same content; a removed page is gone.
+  navigation, every page served, every feed and the search index equal a full
+  build of the same content; a removed page is gone; an edited note's feed
+  entries change at once (feed entries are kept across rebuilds, see feeds.py).
 
 Every build is a real `newsletter build` / `newsletter serve` in its own process.
 """
@@ -31,6 +32,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from benchmarks.corpus import make_notes, note_text, write_newsletter  # noqa: E402
+from generator.slugs import slugify  # noqa: E402
 
 # Bodies that depend on their surroundings when rendered: headings (ids shared
 # with the page), footnotes, fences, raw HTML, relative links and anchors.
@@ -175,6 +177,11 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
     note.write_text(original.rstrip() + "\n\nFreshly edited sentence.\n", encoding="utf-8")
     _until(f"{base}issues/{month}/", lambda s, body: "Freshly edited sentence." in body)
     time.sleep(1.5)  # let a last rebuild, if any, finish
+    # Its entries in the site feed and in its tag's feed show the edit too.
+    tag = re.search(r"^tags:\n- (.+)$", original, re.M).group(1).strip()
+    for feed in ("feed.xml", f"tags/{slugify(tag)}/feed.xml"):
+        status, xml = _fetch(base + feed)
+        assert status == 200 and "Freshly edited sentence." in xml, feed
     # Only that page was rebuilt, yet the search index, merged page by page, is a full build's.
     run = newsletter("-f", str(config), "build", "--site-dir", str(tmp_path / "full-1"), cwd=root)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -210,6 +217,14 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
         assert served_html == (full / page).read_text(encoding="utf-8"), page
     status, index = _fetch(base + "search/search_index.json")
     assert json.loads(index) == json.loads((full / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # And so does every feed (and each tag feed's sitemap), after four edits.
+    feeds = sorted(p.relative_to(full).as_posix() for p in full.rglob("*.xml") if p.parent != full or p.name == "feed.xml")
+    assert "feed.xml" in feeds and len(feeds) > 10
+    for feed in feeds:
+        status, served_xml = _fetch(base + feed)
+        assert status == 200, feed
+        assert served_xml.replace(base, site_url) == (full / feed).read_text(encoding="utf-8"), feed
+    assert "Freshly edited sentence." not in (full / "feed.xml").read_text(encoding="utf-8")
     assert not (full / "tags" / "brand-new-topic").exists()
     log = (tmp_path / "serve.log").read_text(errors="replace")
     assert "Traceback" not in log
