@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import os
 import shutil
@@ -85,12 +84,13 @@ def cmd_build(args) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Dates MkDocs writes (sitemap <lastmod>, the .gz header) come from the content,
     # not the clock, so the same content always builds byte-identical files.
+    # The plugin sets SOURCE_DATE_EPOCH from the content it reads anyway (no second read).
     epoch_from_content = "SOURCE_DATE_EPOCH" not in os.environ
-    if epoch_from_content:
-        os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(config_file))
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         config = load_config(str(config_file), strict=not args.no_strict, site_dir=str(staging))
+        if "newsletter" in config.plugins:
+            config.plugins["newsletter"].epoch_from_content = epoch_from_content
         build(config)
         broken = check_site(staging, config.site_url).broken
         for link in broken:
@@ -107,7 +107,7 @@ def cmd_build(args) -> int:
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)  # main() may run again in one process
         if epoch_from_content:
-            del os.environ["SOURCE_DATE_EPOCH"]
+            os.environ.pop("SOURCE_DATE_EPOCH", None)  # the content's date was for this build only
     _swap_in(staging, site_dir)
     plugin = config.plugins["newsletter"]
     site, content = plugin.site, plugin.content
@@ -115,17 +115,6 @@ def cmd_build(args) -> int:
     print(f"built {site_dir.name}/: {len(content.notes)} notes, {len(site.months)} issues, {len(site.tags)} tags, "
           f"{pages} pages, {counter.count} warnings, {time.perf_counter() - started:.1f} s")
     return 0
-
-
-def content_epoch(config_file: Path) -> int:
-    """The newest published date in the content (a note's date, else the first day
-    of its issue month), as seconds since 1970 at midnight UTC; 0 for no content."""
-    settings = plugin_settings(config_file)
-    site = group(read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"]))
-    days = [n.date or dt.date.fromisoformat(f"{n.month}-01") for n in site.notes]
-    days += [dt.date.fromisoformat(f"{m.key}-01") for m in site.months]
-    newest = max(days, default=dt.date(1970, 1, 1))
-    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
 
 
 def cmd_check_site(args) -> int:

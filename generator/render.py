@@ -12,6 +12,7 @@ interpreted. Only note and issue bodies are Markdown.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import posixpath
@@ -266,6 +267,15 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
     pages += [render_digest(m, site_name) for m in site.months]
     pages += [render_tag(t, months, feeds) for t in site.tags]
     return tuple(pages)
+
+
+def content_epoch(site: Site) -> int:
+    """The newest published date in the site (a note's date, else the first day of
+    its issue month), as seconds since 1970 at midnight UTC; 0 for no content."""
+    days = [n.date or dt.date.fromisoformat(f"{n.month}-01") for n in site.notes]
+    days += [dt.date.fromisoformat(f"{m.key}-01") for m in site.months]
+    newest = max(days, default=dt.date(1970, 1, 1))
+    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
 
 
 def navigation(site: Site) -> list:
