@@ -8,7 +8,6 @@ rebuilds.
 from __future__ import annotations
 
 import os
-import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -48,7 +47,6 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     site: Site | None = None
     serving = False
     epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
-    epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
     feed_memo = FeedMemo()  # replaced in on_startup
 
@@ -77,8 +75,6 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
         self.site = group(self.content, include_drafts=self.serving and self.config.drafts_on_serve)
         report(self.content.problems + self.site.problems)
-        if self.epoch_from_content:  # before MkDocs reads it (pages' update_date, sitemap, .gz header)
-            os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(self.site))
         if self.epoch_from_content:  # before MkDocs reads it (pages' update_date, sitemap, .gz header)
             os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(self.site))
         feeds = bool(config.site_url)
