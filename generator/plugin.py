@@ -80,7 +80,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         feeds = bool(config.site_url)
         if not feeds:
             log.warning("site_url is not set in mkdocs.yml: the Atom feeds need absolute URLs, so none are written")
-        pages = render_site(self.site, config.site_name, config.site_description or "", feeds=feeds)
+        pages = render_site(self.site, config.site_name, config.site_description or "", feeds=feeds,
+                            directory_urls=config.use_directory_urls)
         if self.config.navigation and not config.nav:
             config.nav = navigation(self.site)
         files = replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))

@@ -213,12 +213,28 @@ def test_tag_page_newest_month_first_with_other_tags():
     assert [h.id for h in doc.find_all("h2")] == ["month-2021-03", "month-2021-02"]
     items = [(li.find("a").attrs["href"], [a.text() for a in li.find_all("a", cls="nl-chip")]) for li in doc.find_all("li")]
     assert items == [
-        ("../issues/2021-03.md#transgan", ["Transformers"]),
-        ("../issues/2021-03.md#vision-paper", ["Self-Supervised Learning"]),
-        ("../issues/2021-03.md#escape-me", [EVIL_TAG.name]),
-        ("../issues/2021-02.md#ssl-paper", ["Self-Supervised Learning"]),
+        ("../../issues/2021-03/#transgan", ["Transformers"]),
+        ("../../issues/2021-03/#vision-paper", ["Self-Supervised Learning"]),
+        ("../../issues/2021-03/#escape-me", [EVIL_TAG.name]),
+        ("../../issues/2021-02/#ssl-paper", ["Self-Supervised Learning"]),
     ]
     assert "4 papers across 2 issues." in doc.find("p", cls="nl-count").text()
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_links_written_as_html_are_the_urls_mkdocs_writes(directory_urls):
+    """Tag pages list papers as raw HTML, so their links must be MkDocs' own."""
+    from mkdocs.structure.files import File
+
+    from generator.render import page_url
+
+    def url(a, b):
+        return File(b, "docs", "site", directory_urls).url_relative_to(File(a, "docs", "site", directory_urls))
+
+    pairs = [("tags/gans.md", "issues/2021-03.md"), ("tags/gans.md", "tags/café-ml.md"), ("tags/index.md", "tags/gans.md"),
+             ("index.md", "tags/gans.md"), ("issues/2021-03.md", "tags/gans.md"), ("tags/gans.md", "tags/gans.md")]
+    for a, b in pairs:
+        assert page_url(a, b, directory_urls) == url(a, b), (a, b)
 
 
 def test_page_meta_is_escaped_for_html():
