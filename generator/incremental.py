@@ -8,7 +8,9 @@ says yes when anything shared by all pages changed (the navigation, the list of
 pages, mkdocs.yml, the theme overrides). What dirty mode leaves stale is
 repaired: output of pages that no longer exist is deleted, pages that were not
 rendered get their last HTML back (the feeds read it), and the search index is
-merged page by page in the same order a full build writes it.
+merged page by page in the same order a full build writes it. Compiled theme
+templates are kept too (MkDocs makes a new Jinja environment for every build);
+Jinja checks each one against its template's source before using it.
 
 A plain `mkdocs build` never uses any of this.
 """
@@ -20,6 +22,7 @@ import logging
 import os
 from pathlib import Path
 
+import jinja2
 from mkdocs.structure.files import Files
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
@@ -54,6 +57,32 @@ class _DirtyWarningFilter(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+class _TemplateCode(jinja2.BytecodeCache):
+    """Compiled templates in memory. A bucket is keyed by template name and file, and
+    Jinja drops its code when the source's checksum differs (an edited override), so
+    it is never stale; the key also holds the environment's syntax settings and
+    extensions, which change what a template compiles to."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+        self.setting = ""
+
+    def configure(self, env: jinja2.Environment) -> None:
+        self.setting = _digest(repr(sorted(env.extensions)), repr(env.autoescape), repr(env.optimized), repr(
+            [getattr(env, name) for name in ("block_start_string", "block_end_string", "variable_start_string",
+                                             "variable_end_string", "comment_start_string", "comment_end_string",
+                                             "line_statement_prefix", "line_comment_prefix", "trim_blocks",
+                                             "lstrip_blocks", "newline_sequence", "keep_trailing_newline")]))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(self.setting + bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[self.setting + bucket.key] = bucket.bytecode_to_string()
+
+
 class Incremental:
     """State kept across `serve --dirty` rebuilds (the plugin instance lives on)."""
 
@@ -67,6 +96,7 @@ class Incremental:
         self._search: dict[str, list] = {}  # page URL -> its search index entries
         self._built: list[str] = []  # page URLs written in this build
         self._files: Files | None = None
+        self._templates = _TemplateCode()
 
     def start(self, dirty: bool) -> None:
         self.enabled = dirty
@@ -107,6 +137,12 @@ class Incremental:
                 except OSError:
                     pass
         self._dest = {src: current[src] for src in (self._pending[1] if self._pending else {})}
+
+    def templates(self, env: jinja2.Environment) -> None:
+        """Let this build's Jinja environment reuse templates compiled in earlier ones."""
+        if self.enabled:
+            self._templates.configure(env)
+            env.bytecode_cache = self._templates
 
     def restore(self, files: Files) -> None:
         """Pages this build did not render get their last HTML back (feeds read it)."""

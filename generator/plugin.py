@@ -100,6 +100,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         return markdown
 
     def on_env(self, env, config, files: Files):
+        self.incremental.templates(env)
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
             write_feeds(self.site, config, files, self.config.feed_limit, self.feed_memo)

@@ -4,8 +4,8 @@
   project built without them, with them from cold, and again from the warm cache
   gives byte-identical files, and the same warnings.
 - Incremental preview (generator/incremental.py, `newsletter serve`): after
-  edits that touch one page, add and remove a tag page, and change the
-  navigation, every page served, every feed and the search index equal a full
+  edits that touch one page, add and remove a tag page, change the navigation
+  and a theme template, every page served, every feed and the search index equal a full
   build of the same content; a removed page is gone; an edited note's feed
   entries change at once (feed entries are kept across rebuilds, see feeds.py).
 
@@ -202,6 +202,15 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
     other = sorted(p.stem for p in (root / "content" / "issues").glob("*.md") if p.stem != month)[0]
     _until(f"{base}issues/{other}/", lambda s, body: "Renamed Issue" in body)
     time.sleep(1.5)  # let a last rebuild, if any, finish
+
+    # 5. An edited theme override is compiled again (compiled templates are kept across rebuilds).
+    main = root / "site_config" / "overrides" / "main.html"
+    head = "{% block extrahead %}\n"
+    assert head in main.read_text(encoding="utf-8")
+    main.write_text(main.read_text(encoding="utf-8").replace(head, head + '<meta name="nl-edited" content="yes">\n', 1),
+                    encoding="utf-8")
+    _until(f"{base}issues/{other}/", lambda s, body: 'name="nl-edited"' in body)
+    time.sleep(1.5)
 
     # Every page served equals a full build of the same content, and so does the search index.
     full = tmp_path / "full"
