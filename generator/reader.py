@@ -497,6 +497,32 @@ def read_note(source: SourceFile, folder_month: str, resolver: TagResolver) -> t
     check, problem = open_fields(source, NOTE_FIELDS)
     if check is None:
         return None, [problem]  # type: ignore[list-item]
+    # `serve` reads every note on each save: a note read before from the same parsed
+    # front matter (the same text: see parse_front_matter) and vocabulary is the same.
+    known = _NOTES.get(source.rel)
+    if known is not None and known[0] is check.fm and known[1] is resolver.vocabulary:
+        return known[2], list(known[3])
+    note, problems = _check_note(source, folder_month, resolver, check)
+    # Only notes whose tags are all in the vocabulary: an unknown tag's warnings
+    # depend on the files read before it.
+    if note is not None and all(tag.known for tag in note.tags):
+        _NOTES[source.rel] = (check.fm, resolver.vocabulary, note, tuple(problems))
+    return note, problems
+
+
+_NOTES: dict[str, tuple[FrontMatter, Vocabulary, Note, tuple[Problem, ...]]] = {}
+_VOCABULARY: list[Vocabulary] = []  # the last one read: an equal one read again is that object
+
+
+def _same_vocabulary(vocabulary: Vocabulary) -> Vocabulary:
+    last = _VOCABULARY[0] if _VOCABULARY else None
+    if last is not None and last.tags == vocabulary.tags and last.by_slug == vocabulary.by_slug:
+        return last
+    _VOCABULARY[:] = [vocabulary]
+    return vocabulary
+
+
+def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, check: FieldChecker) -> tuple[Note | None, list[Problem]]:
     fm = check.fm
     slug = source.path.stem
     if not is_note_slug(slug):
@@ -544,6 +570,7 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
     root = root or content_dir.parent
     problems: list[Problem] = []
     vocabulary, vocab_problems = read_vocabulary(tags_file, root)
+    vocabulary = _same_vocabulary(vocabulary)
     problems += vocab_problems
     resolver = TagResolver(vocabulary, _rel(tags_file, root) if tags_file else "site_config/tags.yml", unknown_tags)
 

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -106,6 +107,43 @@ def test_warnings_from_a_cached_page_still_fail_a_strict_build(tmp_path):
         assert "contains a link '../nowhere.md'" in run.stdout + run.stderr, attempt  # MkDocs' own warning
     warm_cache = list((config.parent / ".cache" / "newsletter" / "pages").glob("*/*.pickle"))
     assert warm_cache, "the failed builds still cached the pages they rendered"
+
+
+def test_notes_kept_across_reads_follow_every_edit(tmp_path):
+    """The reader keeps validated notes across reads (serve reads all of them on each
+    save): an edited note, an edited vocabulary and unknown tags are read afresh."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from helpers import TAGS, note_md, write_project
+    from generator.reader import read_content
+
+    note = "content/notes/2021-03/a-paper.md"
+    config = write_project(tmp_path, {note: note_md("First", tags=["GAN"]),
+                                      "content/notes/2021-03/other.md": note_md("Other", "https://papers.test/o", tags=["Mystery"])})
+    root, tags_file = config.parent, config.parent / "site_config" / "tags.yml"
+
+    def read():
+        content = read_content(root / "content", tags_file, root)
+        return {n.slug: n for n in content.notes}, [p.message for p in content.problems]
+
+    notes, problems = read()
+    assert notes["a-paper"].title == "First" and [t.slug for t in notes["a-paper"].tags] == ["gans"]
+    assert read() == (notes, problems)  # nothing changed
+    assert any("unknown tag 'Mystery'" in m for m in problems)
+    # An unknown tag is named as the first file read writes it: now a-paper.md, before other.md.
+    (root / note).write_text(note_md("Second", tags=["GAN", "MYSTERY"]), encoding="utf-8")
+    notes, problems = read()
+    assert notes["a-paper"].title == "Second" and [t.slug for t in notes["a-paper"].tags] == ["gans", "mystery"]
+    assert [t.name for t in notes["other"].tags] == ["MYSTERY"]
+    assert any("'Mystery' and 'MYSTERY' (in content/notes/2021-03/a-paper.md) are one tag" in m for m in problems)
+    assert read()[1] == problems  # reported on every read
+    (root / note).write_text(note_md("Second", tags=["GAN"]), encoding="utf-8")
+    read()
+    # The vocabulary changes under an unchanged note: "GAN" is now an alias of another tag.
+    vocabulary = [dict(t, aliases=[a for a in t["aliases"] if a != "GAN"]) for t in TAGS]
+    vocabulary.append({"name": "Adversarial", "description": "", "aliases": ["GAN"]})
+    tags_file.write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
+    notes, _ = read()
+    assert [t.slug for t in notes["a-paper"].tags] == ["adversarial"]
 
 
 # ----------------------------------------------------------------------- serve
