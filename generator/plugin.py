@@ -1,8 +1,19 @@
 """The MkDocs adapter: a thin plugin that hands the generated pages to MkDocs.
 
-Each hook is a few lines calling the pure stages; all state is derived anew in
-every build, because under `mkdocs serve` one plugin instance lives across
-rebuilds.
+Each hook is a few lines calling the pure stages. Under `mkdocs serve` one
+plugin instance lives across rebuilds, and the site (content, pages, feeds) is
+derived anew in every build. What is kept from one rebuild to the next only
+saves work, and is keyed by everything it is made from, so it cannot go stale:
+- `feed_memo`: each feed entry's XML, keyed by the note or issue, the digest HTML
+  it is cut from, its URLs and the site's name and URL (feeds.py);
+- `incremental` (only under `serve --dirty`): a digest of each page's Markdown
+  and of what all pages share, to tell MkDocs which pages to render again; the
+  last HTML and search entries of pages not rendered again, which are exactly
+  those whose Markdown and shared inputs are unchanged; compiled theme templates,
+  which Jinja checks against their source (incremental.py);
+- the render cache on disk, keyed by each page's Markdown and everything else its
+  HTML depends on (cache.py); in the reader, parsed front matter and validated
+  notes, keyed by the file's text and the tag vocabulary (reader.py).
 """
 
 from __future__ import annotations
