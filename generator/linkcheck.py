@@ -31,7 +31,7 @@ A root-relative link that escapes the subpath (`/assets/x.css` for a site under
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
 import posixpath
 import re
@@ -83,7 +83,8 @@ _WANTED = re.compile(r"(?:id|name|href|src|srcset|poster)\s*=", re.I)
 class _PageParser:
     """Collects the ids (and <a name>s) of one page, and its links with line numbers."""
 
-    def __init__(self):
+    def __init__(self, strings: dict[str, str] | None = None):
+        self.strings = {} if strings is None else strings  # one copy of a link that recurs on many pages
         self.ids: set[str] = set()
         self.links: list[tuple[int, str]] = []
         self.config: tuple[int, str] | None = None  # Material's <script id="__config"> JSON
@@ -107,7 +108,7 @@ class _PageParser:
                     ids.add(values["name"])
                 for name in URL_ATTRIBUTES:
                     if values.get(name) is not None:
-                        links.append((line, values[name]))
+                        links.append((line, self.strings.setdefault(values[name], values[name])))
                 if values.get("srcset"):
                     links.extend((line, item.split()[0]) for item in values["srcset"].split(",") if item.strip())
             if tag in _RAW_END and not _SELF_CLOSING.search(attributes):  # raw text up to its end tag
@@ -147,6 +148,8 @@ class _Site:
         self.dirs = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
         self.ids: dict[str, set[str]] = {}
         self._verdicts: dict[tuple[str, str], str | None | bool] = {}
+        self.strings: dict[str, str] = {}
+        self.entry_links: dict[bytes, tuple[str, ...]] = {}
         self._resolved: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
 
     def url_of(self, rel_file: str) -> str:
@@ -211,14 +214,16 @@ def check_site(folder: Path, site_url: str | None = None) -> LinkReport:
     site = _Site(Path(folder), site_url)
     pages: dict[str, _PageParser] = {}
     for rel in sorted(f for f in site.files if f.endswith(".html")):
-        parser = _PageParser()
+        parser = _PageParser(site.strings)
         parser.feed((site.folder / rel).read_text(encoding="utf-8", errors="replace"))
         parser.close()
         pages[rel] = parser
         site.ids[rel] = parser.ids
 
     results: list[BrokenLink | bool | None] = []
-    for rel, page in pages.items():
+    html_files = len(pages)
+    for rel in list(pages):
+        page = pages.pop(rel)  # its links are not needed once checked
         base = site.url_of(rel)
         results += [site.check(rel, line, base, ref) for line, ref in page.links]
         if page.config:
@@ -234,7 +239,7 @@ def check_site(folder: Path, site_url: str | None = None) -> LinkReport:
 
     broken = tuple(r for r in results if isinstance(r, BrokenLink))
     checked = sum(1 for r in results if r is not None)
-    files = len(pages) + sum(1 for f in site.files if f.endswith((".css", ".xml", "search_index.json")))
+    files = html_files + sum(1 for f in site.files if f.endswith((".css", ".xml", "search_index.json")))
     return LinkReport(files, checked, broken)
 
 
@@ -258,13 +263,14 @@ def _check_xml(site: _Site, rel: str) -> list:
     results: list = []
 
     def walk(element: ET.Element, base: str) -> None:
-        base = urljoin(base, element.get(XML_BASE, ""))  # Atom content carries xml:base
+        if XML_BASE in element.attrib:  # Atom content carries xml:base
+            base = urljoin(base, element.attrib[XML_BASE])
         refs = [v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] in ("href", "src")]
         text = (element.text or "").strip()
         if text.startswith(site.origin + site.root) and " " not in text:
             refs.append(text)  # <loc>, <link>, <id>: absolute URLs of our pages
         elif _is_html(element):  # a feed entry's escaped HTML: readers follow its links
-            refs += _html_links(text)
+            refs += _html_links(site, text)
         results.extend(site.check(rel, None, base, ref) for ref in refs)
         for child in element:
             walk(child, base)
@@ -278,12 +284,15 @@ def _is_html(element: ET.Element) -> bool:
     return element.get("type") == "html" or element.tag.rsplit("}", 1)[-1] in ("description", "encoded")
 
 
-@functools.lru_cache(maxsize=4096)  # a paper's entry recurs in the feed of each of its tags
-def _html_links(text: str) -> tuple[str, ...]:
-    page = _PageParser()
-    page.feed(text)
-    page.close()
-    return tuple(ref for _, ref in page.links)
+def _html_links(site: _Site, text: str) -> tuple[str, ...]:
+    # A paper's entry recurs in the feed of each of its tags; keyed by a digest, not the
+    # text, so the cache does not hold every entry's HTML (~80 MB at 10,000 notes).
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if key not in site.entry_links:
+        page = _PageParser(site.strings)
+        page.feed(text)
+        site.entry_links[key] = tuple(ref for _, ref in page.links)
+    return site.entry_links[key]
 
 
 def _check_search_index(site: _Site, rel: str) -> list:
