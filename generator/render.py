@@ -197,7 +197,8 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
     # Each month's list is raw HTML, the very HTML Markdown made of `- [title](link) — authors<br>chips`:
     # inline Markdown of hundreds of papers per tag was a third of a 10,000-note build.
     # md_text escapes every punctuation character as a character reference, which HTML reads alike.
-    url = functools.partial(page_url, page, directory_urls=directory_urls)
+    def url(target: str) -> str:
+        return page_url(page, target, directory_urls)  # positional: the cache key is cheaper
     items: list[str] = []
     for number, note in enumerate(index.notes):
         if number == 0 or note.month != index.notes[number - 1].month:
