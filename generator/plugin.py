@@ -25,7 +25,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .cache import RenderCache
 from .feeds import FeedMemo, FeedSite, build_feeds, feed_paths, tag_sitemap
@@ -166,7 +166,11 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
         if existing is not None:
             log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated page of the same name; rename it")
             files.remove(existing)
-        files.append(File.generated(config, page.path, content=page.markdown))
+        # Tag pages stay out of the sidebar on purpose (see render.navigation): say so,
+        # or MkDocs lists every one of them as "not included in the nav" on each build.
+        in_sidebar = not page.path.startswith("tags/") or page.path == "tags/index.md"
+        inclusion = InclusionLevel.UNDEFINED if in_sidebar else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
     return files
 
 
