@@ -10,7 +10,7 @@ import calendar
 from collections import Counter, defaultdict
 
 from .model import Content, IssueMeta, Month, Note, Problem, Section, Site, Tag, TagIndex
-from .slugs import slugify
+from .slugs import section_anchor, slugify
 
 RELATED_TAGS = 6
 
@@ -51,6 +51,15 @@ def group_sections(notes: list[Note], order: tuple[str, ...]) -> tuple[Section, 
     return tuple(sections)
 
 
+def anchor_clashes(sections: tuple[Section, ...]) -> list[Problem]:
+    """A paper's anchor is its slug; a slug like 'section-nlp' would take the anchor of
+    the section heading 'NLP' on the same digest, and links to either would be ambiguous."""
+    headings = {section_anchor(s.name): s.name or "More papers" for s in sections}
+    return [Problem(n.path, 1, f"the file name gives the anchor #{n.slug}, which is also the anchor of the section "
+                               f"{headings[n.slug]!r} on the digest; rename the file", "warning")
+            for s in sections for n in s.notes if n.slug in headings]
+
+
 def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple[Month, ...], list[Problem]]:
     problems: list[Problem] = []
     by_month: dict[str, list[Note]] = defaultdict(list)
@@ -67,12 +76,14 @@ def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple
         for name in issue.sections:
             if slugify(name) not in used:
                 problems.append(Problem(issue.path, 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
+        sections = group_sections(month_notes, issue.sections)
+        problems += anchor_clashes(sections)
         months.append(Month(
             key=key,
             title=issue.title or month_label(key),
             summary=issue.summary,
             intro=issue.body,
-            sections=group_sections(month_notes, issue.sections),
+            sections=sections,
             previous=keys[index + 1] if index + 1 < len(keys) else None,
             next=keys[index - 1] if index > 0 else None,
             draft=issue.draft,

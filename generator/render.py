@@ -23,7 +23,7 @@ import yaml
 
 from .grouping import month_label
 from .model import Month, Note, Page, Site, TagIndex
-from .slugs import slugify
+from .slugs import section_anchor, slugify
 
 BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog", "video": "Video", "data": "Data"}
 HOME_RECENT_ISSUES = 6
@@ -155,17 +155,14 @@ def render_digest(month: Month, site_name: str) -> Page:
         out.append(month.intro.strip() + "\n")
     for section in month.sections:
         if section.name is not None:
-            out.append(f"## {md_text(section.name)} {{ #section-{_section_anchor(section.name)} }}\n")
+            out.append(f"## {md_text(section.name)} {{ #{section_anchor(section.name)} }}\n")
         elif len(month.sections) > 1:
-            out.append("## More papers { #section-more }\n")
+            out.append(f"## More papers {{ #{section_anchor(None)} }}\n")
         for note in section.notes:
             out.append(paper_entry(note, page) + "\n")
     out.append(_issue_navigation(month, page))
     return Page(path=page, markdown="\n".join(out), title=month.title)
 
-
-def _section_anchor(name: str) -> str:
-    return slugify(name) or "section"
 
 
 def _issue_navigation(month: Month, page: str) -> str:

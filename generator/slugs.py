@@ -38,3 +38,9 @@ def ascii_slug(text: str, max_length: int = 60) -> str:
 def is_note_slug(text: str) -> bool:
     """Note slugs become URL fragments: lowercase ASCII words joined by hyphens."""
     return bool(_NOTE_SLUG.match(text))
+
+
+def section_anchor(name: str | None) -> str:
+    """Anchor of a section heading on a digest; None is the section of papers without one.
+    Lives here because the grouping stage checks that no paper's anchor takes it."""
+    return "section-more" if name is None else f"section-{slugify(name) or 'section'}"

@@ -129,3 +129,16 @@ def test_preview_with_drafts_keeps_them_marked():
     assert [(m.key, m.draft) for m in preview.months] == [("2021-02", True), ("2021-01", False)]
     assert [n.slug for n in preview.notes] == ["b", "a"]
     assert [m.key for m in site_of(notes, issues).months] == ["2021-01"]
+
+
+def test_a_paper_anchor_that_takes_a_section_anchor_is_reported():
+    from generator.grouping import group_months
+
+    clash = Note(slug="section-nlp", month="2021-03", title="Clash", url="https://x.test/1", tags=(), section="NLP",
+                 path="content/notes/2021-03/section-nlp.md")
+    fine = Note(slug="nlp-paper", month="2021-03", title="Fine", url="https://x.test/2", tags=(), section="NLP",
+                path="content/notes/2021-03/nlp-paper.md")
+    _, problems = group_months([clash, fine], {})
+    assert [str(p) for p in problems] == [
+        "content/notes/2021-03/section-nlp.md:1: the file name gives the anchor #section-nlp, which is also the anchor "
+        "of the section 'NLP' on the digest; rename the file"]
