@@ -16,7 +16,6 @@ from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
 from .linkcheck import check_site
-from .model import Problem
 from .reader import read_content
 from .scaffold import ScaffoldError, new_issue, new_note
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import PluginError
+from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -41,6 +41,20 @@ log = get_plugin_logger("newsletter")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 
 
+class NonNegative(c.Type):
+    """A whole number, 0 or more, checked by MkDocs like every other option."""
+
+    def __init__(self, meaning_of_zero: str, default: int):
+        super().__init__(int, default=default)
+        self.meaning_of_zero = meaning_of_zero
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if value < 0:
+            raise ValidationError(f"must be 0 ({self.meaning_of_zero}) or a positive number, not {value}")
+        return value
+
+
 class NewsletterConfig(base.Config):
     content_dir = c.Dir(exists=True, default="content")
     tags_file = c.Optional(c.File(exists=True))
@@ -48,9 +62,9 @@ class NewsletterConfig(base.Config):
     navigation = c.Type(bool, default=True)
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
     drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
-    feed_limit = c.Type(int, default=50)  # newest entries per Atom feed; 0: all
+    feed_limit = NonNegative("every entry", default=50)  # newest entries per Atom feed
     render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see cache.py)
-    render_workers = c.Type(int, default=0)  # processes rendering pages; 0: one per core, 1: no extra process
+    render_workers = NonNegative("one per core", default=0)  # processes rendering pages; 1: no extra process
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
@@ -68,10 +82,6 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.feed_memo = FeedMemo()  # feed entries, kept across serve rebuilds (see feeds.py)
 
     def on_config(self, config):
-        if self.config.feed_limit < 0:
-            raise PluginError(f"newsletter: feed_limit must be 0 (every entry) or a positive number, not {self.config.feed_limit}")
-        if self.config.render_workers < 0:
-            raise PluginError(f"newsletter: render_workers must be 0 (one per core) or more, not {self.config.render_workers}")
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)

@@ -353,7 +353,7 @@ def test_negative_feed_limit_is_a_config_error(tmp_path):
                            mkdocs_edits={"feed_limit: 50": "feed_limit: -1"})
     run = build(config, tmp_path / "site")
     assert run.code == 1
-    assert "feed_limit must be 0" in run.text
+    assert "option 'feed_limit': must be 0" in run.text  # MkDocs' own config message
     assert "Traceback" not in run.text
 
 
