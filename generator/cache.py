@@ -47,10 +47,12 @@ class Rendered:
     search_basis: str = ""  # ... valid for this content, title and meta
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: bytes | str) -> str:
+    """One key for several inputs (the NUL keeps ("ab", "c") apart from ("a", "bc"));
+    used for the disk cache here and the preview's page digests in incremental.py."""
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
         h.update(b"\0")
     return h.hexdigest()
 
@@ -94,7 +96,7 @@ def render_one(file: File, files: Files, config) -> Rendered:
     links = None
     if page.links_to_anchors is not None:
         links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-    result = Rendered(_digest(markdown), page.content or "", page.toc, page._title_from_render,
+    result = Rendered(digest(markdown), page.content or "", page.toc, page._title_from_render,
                       set(page.present_anchor_ids or ()), links, capture.records)
     index = _search_index(config)
     if index is not None:  # index the page here too, the search plugin's own way
@@ -115,7 +117,7 @@ def _search_index(config):
 
 def _search_basis(page: Page) -> str:
     """What a page's search entries are made from, besides its table of contents."""
-    return _digest(page.content or "", repr(page.title), page.url, repr(sorted(page.meta.items(), key=lambda i: str(i[0]))))
+    return digest(page.content or "", repr(page.title), page.url, repr(sorted(page.meta.items(), key=lambda i: str(i[0]))))
 
 
 # Set in the parent just before forking; workers inherit it.
@@ -152,7 +154,7 @@ class RenderCache:
             if file is None or not file.is_modified():  # not rebuilt by `serve --dirty`
                 continue
             title = file.page.title if file.page is not None else None
-            key = _digest(context, src_uri, repr(title), file.content_string)
+            key = digest(context, src_uri, repr(title), file.content_string)
             cached = self._load(key)
             if cached is not None:
                 self.results[src_uri] = cached
@@ -205,7 +207,7 @@ class RenderCache:
     def attach(self, page: Page, markdown: str) -> None:
         """Let MkDocs use the pre-rendered result, if it was made from this Markdown."""
         result = self.results.pop(page.file.src_uri, None)
-        if result is None or result.markdown_digest != _digest(markdown):
+        if result is None or result.markdown_digest != digest(markdown):
             return
         self.search[page.file.src_uri] = result
 
@@ -230,7 +232,7 @@ class RenderCache:
         """Everything besides the page's own text that its HTML can depend on."""
         validation = config.validation
         index = _search_index(config)
-        return _digest(str(FORMAT), _versions(), repr(index.config if index is not None else None),
+        return digest(str(FORMAT), _versions(), repr(index.config if index is not None else None),
                        repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=lambda i: i[0])),
                        repr(config.use_directory_urls), repr(validation), config.site_url or "",
                        "\n".join(sorted(f.src_uri for f in files)), str(logging.getLogger("mkdocs").getEffectiveLevel()))

@@ -17,6 +17,7 @@ from mkdocs.exceptions import MkDocsException
 from .grouping import group
 from .linkcheck import check_site
 from .reader import read_content
+from .render import plural
 from .scaffold import ScaffoldError, new_issue, new_note
 
 # MkDocs 1.x announces MkDocs 2 on every run; our pin (mkdocs<2) already answers it.
@@ -50,13 +51,9 @@ def cmd_check(args) -> int:
         print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    print(f"{_plural(len(content.notes), 'note')}, {_plural(len(site.months), 'month')}, {_plural(len(site.tags), 'tag')}: "
-          f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    print(f"{plural(len(content.notes), 'note')}, {plural(len(site.months), 'month')}, {plural(len(site.tags), 'tag')}: "
+          f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class _Counter(logging.Handler):
@@ -102,7 +99,7 @@ def cmd_build(args) -> int:
         for link in broken:
             logging.getLogger("mkdocs.newsletter").warning(f"{site_dir.name}/{link}")
         if broken and not args.no_strict:
-            raise MkDocsException(f"{_plural(len(broken), 'broken link')} in the built site")
+            raise MkDocsException(f"{plural(len(broken), 'broken link')} in the built site")
     except (MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {exc or 'see the warnings above'}; {site_dir} left as it was", file=sys.stderr)
@@ -134,8 +131,8 @@ def cmd_check_site(args) -> int:
     report = check_site(site_dir, site_url)
     for link in report.broken:
         print(f"{site_dir.as_posix().rstrip('/')}/{link}")
-    print(f"{site_dir.name}/: {_plural(report.links, 'internal link')} in {_plural(report.files, 'file')}, "
-          f"{_plural(len(report.broken), 'broken link')}")
+    print(f"{site_dir.name}/: {plural(report.links, 'internal link')} in {plural(report.files, 'file')}, "
+          f"{plural(len(report.broken), 'broken link')}")
     return 1 if report.broken else 0
 
 

@@ -17,7 +17,6 @@ A plain `mkdocs build` never uses any of this.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -25,15 +24,9 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import Files
 
+from .cache import digest
+
 log = logging.getLogger("mkdocs.plugins.newsletter")
-
-
-def _digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _tree_stamp(folder: str | None) -> str:
@@ -68,7 +61,7 @@ class _TemplateCode(jinja2.BytecodeCache):
         self.setting = ""
 
     def configure(self, env: jinja2.Environment) -> None:
-        self.setting = _digest(repr(sorted(env.extensions)), repr(env.autoescape), repr(env.optimized), repr(
+        self.setting = digest(repr(sorted(env.extensions)), repr(env.autoescape), repr(env.optimized), repr(
             [getattr(env, name) for name in ("block_start_string", "block_end_string", "variable_start_string",
                                              "variable_end_string", "comment_start_string", "comment_end_string",
                                              "line_statement_prefix", "line_comment_prefix", "trim_blocks",
@@ -110,13 +103,13 @@ class Incremental:
         self._built, self._files = [], files
         pages = list(files.documentation_pages())
         config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
-        shared = _digest(repr(config.nav), "\n".join(f.src_uri for f in pages), config_bytes,
+        shared = digest(repr(config.nav), "\n".join(f.src_uri for f in pages), config_bytes,
                          _tree_stamp(config.theme.custom_dir), config.site_name or "")
         everything = shared != self._global
         digests = {}
         for file in pages:
             if file.src_uri in generated:
-                digests[file.src_uri] = _digest(generated[file.src_uri])
+                digests[file.src_uri] = digest(generated[file.src_uri])
                 changed = everything or self._pages.get(file.src_uri) != digests[file.src_uri]
             elif everything:
                 changed = True

@@ -23,7 +23,7 @@ import yaml
 
 from .grouping import month_label
 from .model import Month, Note, Page, Site, TagIndex
-from .slugs import section_anchor, slugify
+from .slugs import section_anchor
 
 BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog", "video": "Video", "data": "Data"}
 HOME_RECENT_ISSUES = 6

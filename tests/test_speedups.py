@@ -32,7 +32,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from benchmarks.corpus import make_notes, note_text, write_newsletter  # noqa: E402
+from benchmarks.corpus import make_notes, write_newsletter  # noqa: E402
 from generator.slugs import slugify  # noqa: E402
 
 # Bodies that depend on their surroundings when rendered: headings (ids shared
