@@ -37,8 +37,9 @@ from .render import content_epoch, issue_path, navigation, render_site
 
 log = get_plugin_logger("newsletter")
 
-# Extensions the generated Markdown relies on (anchors and classes via attr_list).
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
+# Extensions the generated Markdown relies on (anchors and classes via attr_list;
+# finished HTML blocks passed through as they are: rawhtml.py).
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc", "generator.rawhtml")
 
 
 class NonNegative(c.Type):

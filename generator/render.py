@@ -5,8 +5,8 @@ their .md sources, so the site engine resolves them (for any URL scheme) and
 its strict build validates every link and anchor.
 
 Escaping rule: front matter is plain text. Every string from front matter goes
-through `md_text` (Markdown bodies) or `html_text` (page meta: title,
-description), so no markup an editor types in a title, author or tag is ever
+through `md_text` (Markdown text) or `html_text` (page meta: title,
+description; finished HTML blocks), so no markup an editor types in a title, author or tag is ever
 interpreted. Only note and issue bodies are Markdown.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
 import posixpath
 import string
@@ -29,7 +30,8 @@ BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog"
 HOME_RECENT_ISSUES = 6
 HOME_MAIN_TAGS = 12
 # Drafts reach the renderer only in the live preview; the mark makes that obvious.
-DRAFT_MARK = "Draft: shown in the preview only, not published\n{ .nl-draft }"
+DRAFT_TEXT = "Draft: shown in the preview only, not published"
+DRAFT_MARK = DRAFT_TEXT + "\n{ .nl-draft }"
 
 # Every ASCII punctuation character becomes a numeric character reference: Markdown
 # and its extensions (emphasis, links, attr_list {..}, emoji :x:, math $, keys ++)
@@ -43,8 +45,10 @@ def md_text(value: str) -> str:
     return " ".join(value.split()).translate(_MD_ESCAPES)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def html_text(value: str) -> str:
-    """Plain text placed into HTML by the theme's templates, which do not escape."""
+    """Plain text placed into HTML: by the theme's templates, which do not escape,
+    and in the finished HTML blocks of pages (html_block)."""
     return html.escape(" ".join(value.split()), quote=True)
 
 
@@ -119,30 +123,43 @@ def subscribe_link(page: str, feed: str, label: str) -> str:
     return f"[{md_text(label)}]({link(page, feed)}){{ .nl-subscribe type=application/atom+xml }}\n{{ .nl-subscribe-line }}\n"
 
 
-def tag_chips(note: Note, page: str, skip: str | None = None) -> str:
-    return " ".join(f"[{md_text(t.name)}]({link(page, tag_path(t.slug))}){{ .nl-chip }}"
-                    for t in note.tags if t.slug != skip)
+def html_block_digest(html: str) -> str:
+    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def paper_entry(note: Note, page: str) -> str:
-    """One paper in a digest: heading with a stable anchor, authors, badges, tags, note."""
-    parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}",
-             f"<!-- nl-paper:{note.slug} -->"]  # the feeds cut the paper's HTML out between these markers
+def html_block(html: str) -> str:
+    """A block of finished HTML in a page's Markdown. It is plain raw HTML to any
+    Markdown engine; the markers let the site's Markdown pass it through without
+    parsing it again (rawhtml.py). Every text in it was escaped by html_text."""
+    return f"<!-- nl-html {html_block_digest(html)} -->\n{html}\n<!-- /nl-html -->"
+
+
+def paper_entry(note: Note, page: str, directory_urls: bool = True) -> str:
+    """One paper in a digest: heading with a stable anchor, then authors, badges and
+    tags as finished HTML (the same HTML Markdown made of them, without its cost at
+    thousands of papers), then the note's own Markdown."""
+    head = [f"<!-- nl-paper:{note.slug} -->"]  # the feeds cut the paper's HTML out between these markers
     if note.draft:
-        parts.append(DRAFT_MARK)
+        head.append(f'<p class="nl-draft">{DRAFT_TEXT}</p>')
     if note.authors:
-        parts.append(md_text(", ".join(note.authors)) + "\n{ .nl-authors }")
-    badges = [f"[{BADGE_LABELS['paper']}]({md_url(note.url)}){{ .nl-badge .nl-badge--paper }}"]
-    badges += [f"[{BADGE_LABELS[l.kind]}]({md_url(l.url)}){{ .nl-badge .nl-badge--{l.kind} }}" for l in note.links]
-    parts.append(" ".join(badges) + "\n{ .nl-links }")
-    parts.append(tag_chips(note, page) + "\n{ .nl-tags }")
+        head.append(f'<p class="nl-authors">{html_text(", ".join(note.authors))}</p>')
+    badges = [_badge("paper", note.url)] + [_badge(l.kind, l.url) for l in note.links]
+    head.append(f'<p class="nl-links">{" ".join(badges)}</p>')
+    chips = " ".join(f'<a class="nl-chip" href="{page_url(page, tag_path(t.slug), directory_urls)}">{html_text(t.name)}</a>'
+                     for t in note.tags)
+    head.append(f'<p class="nl-tags">{chips}</p>')
+    parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}", html_block("\n".join(head))]
     if note.body.strip():
         parts.append(note.body.strip())
     parts.append(f"<!-- /nl-paper:{note.slug} -->")
     return "\n\n".join(parts)
 
 
-def render_digest(month: Month, site_name: str) -> Page:
+def _badge(kind: str, url: str) -> str:
+    return f'<a class="nl-badge nl-badge--{kind}" href="{html.escape(md_url(url), quote=True)}">{BADGE_LABELS[kind]}</a>'
+
+
+def render_digest(month: Month, site_name: str, directory_urls: bool = True) -> Page:
     page = issue_path(month.key)
     count = len(month.notes)
     description = month.summary or f"{month.title}: {plural(count, 'paper')} from {site_name}."
@@ -159,7 +176,7 @@ def render_digest(month: Month, site_name: str) -> Page:
         elif len(month.sections) > 1:
             out.append(f"## More papers {{ #{section_anchor(None)} }}\n")
         for note in section.notes:
-            out.append(paper_entry(note, page) + "\n")
+            out.append(paper_entry(note, page, directory_urls) + "\n")
     out.append(_issue_navigation(month, page))
     return Page(path=page, markdown="\n".join(out), title=month.title)
 
@@ -191,28 +208,27 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
     if index.related:
         related = " ".join(f"[{md_text(t.name)} ({n})]({link(page, tag_path(t.slug))}){{ .nl-chip }}" for t, n in index.related)
         out.append(f"Related tags: {related}\n{{ .nl-related }}\n")
-    # Each month's list is raw HTML, the very HTML Markdown made of `- [title](link) — authors<br>chips`:
-    # inline Markdown of hundreds of papers per tag was a third of a 10,000-note build.
-    # md_text escapes every punctuation character as a character reference, which HTML reads alike.
+    # Each month's list is finished HTML (see html_block): the HTML Markdown made of
+    # `- [title](link) — authors<br>chips`, without inline Markdown of hundreds of papers per tag.
     def url(target: str) -> str:
         return page_url(page, target, directory_urls)  # positional: the cache key is cheaper
     items: list[str] = []
     for number, note in enumerate(index.notes):
         if number == 0 or note.month != index.notes[number - 1].month:
             if items:
-                out.append("<ul>\n" + "\n".join(items) + "\n</ul>")
+                out.append(html_block("<ul>\n" + "\n".join(items) + "\n</ul>"))
                 items = []
             out.append(f"\n## {md_text(months[note.month].title)} {{ #month-{note.month} }}\n")
-        item = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{md_text(note.title)}</a>'
+        item = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
         if note.authors:
-            item += f" — {md_text(', '.join(note.authors))}"
-        others = " ".join(f'<a class="nl-chip" href="{url(tag_path(t.slug))}">{md_text(t.name)}</a>'
+            item += f" — {html_text(', '.join(note.authors))}"
+        others = " ".join(f'<a class="nl-chip" href="{url(tag_path(t.slug))}">{html_text(t.name)}</a>'
                           for t in note.tags if t.slug != tag.slug)
         if others:
             item += f"<br>{others}"
         items.append(item + "</li>")
     if items:
-        out.append("<ul>\n" + "\n".join(items) + "\n</ul>")
+        out.append(html_block("<ul>\n" + "\n".join(items) + "\n</ul>"))
     return Page(path=page, markdown="\n".join(out) + "\n", title=tag.name)
 
 
@@ -295,7 +311,7 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
     MkDocs' use_directory_urls, for links written as HTML."""
     months = {m.key: m for m in site.months}
     pages = [render_home(site, site_name, site_description, feeds), render_archive(site, feeds), render_tags_index(site)]
-    pages += [render_digest(m, site_name) for m in site.months]
+    pages += [render_digest(m, site_name, directory_urls) for m in site.months]
     pages += [render_tag(t, months, feeds, directory_urls) for t in site.tags]
     return tuple(pages)
 

@@ -189,11 +189,11 @@ def test_digest_badges_chips_authors():
     ]
     chips = doc.find_all("p", cls="nl-tags")[0]
     assert [(a.text(), a.attrs["href"]) for a in chips.find_all("a", cls="nl-chip")] == [
-        ("GANs", "../tags/gans.md"), ("Transformers", "../tags/transformers.md")]
+        ("GANs", "../../tags/gans/"), ("Transformers", "../../tags/transformers/")]
     authors = [p.text() for p in doc.find_all("p", cls="nl-authors")]
     assert authors == ["Yifan Jiang, Shiyu Chang, Zhangyang Wang", f"{EVIL_AUTHOR}, B_C"]
     assert not doc.find_all("img") and not doc.find_all("script")
-    evil_chip = doc.find("a", href=f"../tags/{EVIL_TAG.slug}.md")
+    evil_chip = doc.find("a", href=f"../../tags/{EVIL_TAG.slug}/")
     assert evil_chip.text() == EVIL_TAG.name and not evil_chip.find_all()
 
 
