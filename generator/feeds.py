@@ -61,7 +61,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urljoin
 
 from .model import Month, Note, Problem, Site, Tag
@@ -91,10 +91,25 @@ class FeedSite:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Feed:
     path: str  # output path relative to the site root, e.g. "tags/gans/feed.xml"
-    xml: bytes
+    parts: Callable[[], Iterator[bytes]]  # the XML, made piece by piece each time it is called
+
+    @property
+    def xml(self) -> bytes:
+        return b"".join(self.parts())
+
+    def write(self, out: BinaryIO) -> None:
+        """Stream the XML out: the site feed of a large archive is tens of MB, and
+        the entries are made one at a time, never all held in memory together."""
+        for part in self.parts():
+            out.write(part)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Feed) and (self.path, self.xml) == (other.path, other.xml)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -180,15 +195,20 @@ def _entry_xml(entry: ET.Element) -> str:
     return ET.tostring(entry, encoding="unicode")
 
 
-def _serialize(feed: ET.Element, entries: list[str]) -> bytes:
+def _serialize(feed: ET.Element, entries: Iterable[str]) -> bytes:
+    return b"".join(_serialize_parts(feed, entries))
+
+
+def _serialize_parts(feed: ET.Element, entries: Iterable[str]) -> Iterator[bytes]:
     """The feed head with its entries' XML: byte for byte `ET.indent` then `ET.tostring`
     of the whole tree (test_feeds checks this), without serializing any entry again."""
     ET.indent(feed)
     head = ET.tostring(feed, encoding="unicode")
     assert head.endswith("\n</feed>"), head[-20:]  # a feed head always has child elements
-    if entries:
-        head = head[: -len("\n</feed>")] + "\n  " + "\n  ".join(entries) + "\n</feed>"
-    return _DECLARATION + head.encode("utf-8") + b"\n"
+    yield _DECLARATION + head[: -len("\n</feed>")].encode("utf-8")
+    for entry in entries:
+        yield f"\n  {entry}".encode("utf-8")
+    yield b"\n</feed>\n"
 
 
 class FeedMemo:
@@ -216,6 +236,16 @@ class FeedMemo:
         return len(self._current)
 
 
+class _NoMemo(FeedMemo):
+    """A single build: every entry is made when asked and nothing is kept."""
+
+    def get(self, key, make: Callable[[], object]):
+        return make()
+
+
+_NO_MEMO = _NoMemo()
+
+
 def _content(entry: ET.Element, fragment: str, base: str) -> None:
     _add(entry, "content", fragment, type="html", **{XML_BASE: base})
 
@@ -223,16 +253,18 @@ def _content(entry: ET.Element, fragment: str, base: str) -> None:
 def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
               memo: FeedMemo | None = None) -> Feed:
     """One entry per published issue, newest first, with the issue's full HTML."""
-    memo = FeedMemo() if memo is None else memo
+    memo = _NO_MEMO if memo is None else memo
     updated = max((month_start(m.key) for m in months), default=EPOCH)
     feed = _feed(meta, meta.name, meta.description, urljoin(meta.url, url_of(SITE_FEED)), meta.url, updated)
-    entries = []
-    for month in months:
-        page = urljoin(meta.url, url_of(issue_path(month.key)))
-        summary, digest = _issue_summary(month), digests.get(month.key, "")
-        key = ("issue", meta, month.key, month.title, summary, page, digest)
-        entries.append(memo.get(key, lambda: _entry_xml(issue_entry(month, summary, digest, meta, page))))
-    return Feed(SITE_FEED, _serialize(feed, entries))
+
+    def entries() -> Iterator[str]:  # one at a time, as the feed is written
+        for month in months:
+            page = urljoin(meta.url, url_of(issue_path(month.key)))
+            summary, digest = _issue_summary(month), digests.get(month.key, "")
+            key = ("issue", meta, month.key, month.title, summary, page, digest)
+            yield memo.get(key, lambda: _entry_xml(issue_entry(month, summary, digest, meta, page)))
+
+    return Feed(SITE_FEED, lambda: _serialize_parts(feed, entries()))
 
 
 def issue_entry(month: Month, summary: str, digest: str, meta: FeedSite, page: str) -> ET.Element:
@@ -282,17 +314,26 @@ def tag_feed(tag: Tag, notes: tuple[Note, ...], meta: FeedSite, url_of: Callable
     path = tag_feed_path(tag.slug)
     feed = _feed(meta, f"{meta.name}: papers tagged {tag.name}", tag.description, urljoin(meta.url, url_of(path)),
                  urljoin(meta.url, url_of(tag_path(tag.slug))), max((month_start(n.month) for n in notes), default=EPOCH))
-    return Feed(path, _serialize(feed, [entries[note.month, note.slug] for note in notes]))
+    return Feed(path, lambda: _serialize_parts(feed, [entries[note.month, note.slug] for note in notes]))
 
 
 def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
                 limit: int = 0, memo: FeedMemo | None = None) -> tuple[tuple[Feed, ...], tuple[Problem, ...]]:
-    """The site feed and one feed per tag, each with its `limit` newest entries (0: all).
+    """Every feed at once (see iter_feeds)."""
+    feeds, problems = iter_feeds(site, meta, url_of, digests, limit, memo)
+    return tuple(feeds), problems
+
+
+def iter_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
+               limit: int = 0, memo: FeedMemo | None = None) -> tuple[Iterator[Feed], tuple[Problem, ...]]:
+    """The site feed and one feed per tag, each with its `limit` newest entries (0: all),
+    made one at a time as the iterator is consumed: a caller that writes each feed
+    out holds one in memory, not all (the site feed alone carries 50 whole issues).
 
     `url_of(source path)` is the site-root-relative URL MkDocs gives a file (it
     knows use_directory_urls); `digests` maps a month key to its digest HTML;
     `memo` keeps entries across builds (see FeedMemo)."""
-    memo = FeedMemo() if memo is None else memo
+    memo = _NO_MEMO if memo is None else memo
     memo.new_build()
     newest = slice(limit or None)
     tagged = [(index.tag, index.notes[newest]) for index in site.tags]
@@ -315,9 +356,13 @@ def build_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digest
                 continue
             key = ("paper", note, meta, page, scheme, fragment)
             entries[month.key, note.slug] = memo.get(key, lambda: _entry_xml(paper_entry(note, meta, page, scheme, fragment)))
-    feeds = [site_feed(site.months[newest], meta, url_of, digests, memo)]
-    feeds += [tag_feed(tag, notes, meta, url_of, entries) for tag, notes in tagged]
-    return tuple(feeds), tuple(problems)
+
+    def feeds() -> Iterator[Feed]:
+        yield site_feed(site.months[newest], meta, url_of, digests, memo)
+        for tag, notes in tagged:
+            yield tag_feed(tag, notes, meta, url_of, entries)
+
+    return feeds(), tuple(problems)
 
 
 def tag_sitemap_path(slug: str) -> str:
@@ -336,7 +381,8 @@ def tag_sitemap(tag: Tag, meta: FeedSite, url_of: Callable[[str], str]) -> Feed:
     standard autodiscovery markup feed readers look for."""
     urlset = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     ET.SubElement(ET.SubElement(urlset, "url"), "loc").text = urljoin(meta.url, url_of(tag_path(tag.slug)))
-    return Feed(tag_sitemap_path(tag.slug), ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n")
+    xml = ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+    return Feed(tag_sitemap_path(tag.slug), lambda: iter((xml,)))
 
 
 def feed_paths(site: Site) -> tuple[str, ...]:

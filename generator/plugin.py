@@ -18,7 +18,9 @@ saves work, and is keyed by everything it is made from, so it cannot go stale:
 
 from __future__ import annotations
 
+import itertools
 import os
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -28,7 +30,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .cache import RenderCache
-from .feeds import FeedMemo, FeedSite, build_feeds, feed_paths, tag_sitemap
+from .feeds import FeedMemo, FeedSite, feed_paths, iter_feeds, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
 from .model import Content, Problem, Site
@@ -74,13 +76,15 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     serving = False
     epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
-    feed_memo = FeedMemo()  # replaced in on_startup
+    feed_memo: FeedMemo | None = None  # only under serve: set in on_startup
+    feed_folder: tempfile.TemporaryDirectory | None = None  # where feeds are written for MkDocs to copy
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
         self.incremental.start(dirty and self.serving)
-        self.feed_memo = FeedMemo()  # feed entries, kept across serve rebuilds (see feeds.py)
+        # Feed entries kept across serve rebuilds (see feeds.py); a build has no use for them.
+        self.feed_memo = FeedMemo() if self.serving else None
 
     def on_config(self, config):
         for name in REQUIRED_EXTENSIONS:
@@ -119,13 +123,19 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     @event_priority(-100)  # last, so it sees the Markdown MkDocs will render
     def on_page_markdown(self, markdown, page, config, files):
         self.render.attach(page, markdown)
+        if page.file.generated_by == "newsletter" and page.markdown is not None:
+            # MkDocs has read the page (its Markdown, meta apart, is page.markdown) and reads
+            # no file twice in a build: keep one copy of its text, not two (80 MB at 10,000 notes).
+            page.file.content_string = page.markdown
         return markdown
 
     def on_env(self, env, config, files: Files):
         self.incremental.templates(env)
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            write_feeds(self.site, config, files, self.config.feed_limit, self.feed_memo)
+            if self.feed_folder is None:  # removed when the plugin is gone or on_shutdown
+                self.feed_folder = tempfile.TemporaryDirectory(prefix="newsletter-feeds-")
+            write_feeds(self.site, config, files, self.config.feed_limit, Path(self.feed_folder.name), self.feed_memo)
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -137,6 +147,11 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.finish(config)
         if not self.incremental.enabled:  # a full build used every page it needs
             self.render.prune()
+
+    def on_shutdown(self):
+        if self.feed_folder is not None:
+            self.feed_folder.cleanup()
+            self.feed_folder = None
 
     def on_serve(self, server, config, builder):
         for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:
@@ -185,15 +200,22 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int, memo: FeedMemo | None = None) -> None:
-    """Fill the feed files from the digests' rendered HTML; MkDocs copies them out next."""
+def write_feeds(site: Site, config, files: Files, limit: int, folder: Path, memo: FeedMemo | None = None) -> None:
+    """Make the feeds from the digests' rendered HTML, one at a time, each written to
+    `folder` and handed to MkDocs as a file to copy: the feeds of a 10,000-note site
+    are tens of MB, and none of them stays in memory."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
     url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
-    feeds, problems = build_feeds(site, meta, url_of, digests, limit, memo)
+    feeds, problems = iter_feeds(site, meta, url_of, digests, limit, memo)
     report(problems)
-    for feed in (*feeds, *(tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
-        files.get_file_from_path(feed.path).content_bytes = feed.xml
+    for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
+        path = folder / feed.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            feed.write(out)
+        files.remove(files.get_file_from_path(feed.path))
+        files.append(File.generated(config, feed.path, abs_src_path=str(path)))
 
 
 def add_generated(files: Files, paths, config) -> Files:

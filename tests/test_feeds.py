@@ -388,6 +388,22 @@ def test_feeds_kept_across_builds_are_never_stale():
     assert "example.org/other/" in build_feeds(site, other, url_of, digests, 0, memo)[0][1].xml.decode()
 
 
+def test_feeds_are_made_one_at_a_time_and_streamed():
+    """A build writes each feed as it is made (iter_feeds), in pieces, keeping no entry
+    once written: the site feed of a large archive is tens of MB."""
+    import io
+    from generator.feeds import _NO_MEMO, iter_feeds
+    meta, url_of = FeedSite("https://example.org/", "Digest"), lambda p: p.replace(".md", "/")
+    site, digests = _two_issue_site()
+    expected = build_feeds(site, meta, url_of, digests, 0, FeedMemo())[0]
+    feeds, _ = iter_feeds(site, meta, url_of, digests, 0)
+    for feed, want in zip(feeds, expected, strict=True):
+        out = io.BytesIO()
+        feed.write(out)
+        assert out.getvalue() == want.xml and len(list(feed.parts())) > 2, feed.path  # head, entries, end
+    assert len(_NO_MEMO) == 0
+
+
 @pytest.mark.parametrize("entries", [0, 1, 3])
 def test_feed_assembled_from_entries_equals_elementtree_writing_the_whole_tree(entries):
     def entry(i: int) -> ET.Element:
