@@ -216,7 +216,7 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
     for number, note in enumerate(index.notes):
         if number == 0 or note.month != index.notes[number - 1].month:
             if items:
-                out.append(html_block("<ul>\n" + "\n".join(items) + "\n</ul>"))
+                out.append(_paper_list(items))
                 items = []
             out.append(f"\n## {md_text(months[note.month].title)} {{ #month-{note.month} }}\n")
         item = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
@@ -228,8 +228,14 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
             item += f"<br>{others}"
         items.append(item + "</li>")
     if items:
-        out.append(html_block("<ul>\n" + "\n".join(items) + "\n</ul>"))
+        out.append(_paper_list(items))
     return Page(path=page, markdown="\n".join(out) + "\n", title=tag.name)
+
+
+def _paper_list(items: list[str]) -> str:
+    # Out of the search index: a search for a paper leads to its entry in the digest,
+    # not also to every tag page (or the home page) listing it; their titles stay indexed.
+    return html_block("<ul data-search-exclude>\n" + "\n".join(items) + "\n</ul>")
 
 
 def render_tags_index(site: Site) -> Page:
@@ -272,7 +278,8 @@ def render_archive(site: Site, feeds: bool = True) -> Page:
     return Page(path=page, markdown="\n".join(out) + "\n", title="Issues")
 
 
-def render_home(site: Site, site_name: str, site_description: str = "", feeds: bool = True) -> Page:
+def render_home(site: Site, site_name: str, site_description: str = "", feeds: bool = True,
+                directory_urls: bool = True) -> Page:
     page = "index.md"
     out = [front_matter(site_name, site_description or f"{site_name}: curated machine-learning papers, monthly."),
            f"# {md_text(site_name)}\n"]
@@ -287,8 +294,8 @@ def render_home(site: Site, site_name: str, site_description: str = "", feeds: b
     out.append(f"## Latest issue: [{md_text(latest.title)}]({link(page, issue_path(latest.key))}) {{ #latest }}\n")
     if latest.summary:
         out.append(md_text(latest.summary) + "\n{ .nl-summary }\n")
-    for note in latest.notes:
-        out.append(f"- [{md_text(note.title)}]({link(page, issue_path(latest.key), note.slug)})")
+    target = page_url(page, issue_path(latest.key), directory_urls)
+    out.append(_paper_list([f'<li><a href="{target}#{note.slug}">{html_text(note.title)}</a></li>' for note in latest.notes]))
     out.append("")
     if len(site.months) > 1:
         out.append("## Recent issues { #recent }\n")
@@ -310,7 +317,7 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
     (off when the build writes none, so no link points nowhere). `directory_urls`:
     MkDocs' use_directory_urls, for links written as HTML."""
     months = {m.key: m for m in site.months}
-    pages = [render_home(site, site_name, site_description, feeds), render_archive(site, feeds), render_tags_index(site)]
+    pages = [render_home(site, site_name, site_description, feeds, directory_urls), render_archive(site, feeds), render_tags_index(site)]
     pages += [render_digest(m, site_name, directory_urls) for m in site.months]
     pages += [render_tag(t, months, feeds, directory_urls) for t in site.tags]
     return tuple(pages)

@@ -55,6 +55,15 @@ def test_search_entry_of_a_paper_holds_only_that_paper(site):
     assert "Style." in entry["text"] and "Yifan Jiangsson" not in entry["text"] and "Trans." not in entry["text"]
 
 
+def test_a_paper_title_is_found_in_its_digest_only_and_a_tag_by_its_page(site):
+    """Tag pages list every paper with the tag; those lists stay out of the index, so a
+    search for a paper leads to its digest entry, not to every tag page too."""
+    hits = [d["location"] for d in site.search_index() if "StyleGAN Revisited" in d["title"] + d["text"]]
+    assert hits == ["issues/2021-03/#style-gan"]
+    assert any(d["location"] == "tags/gans/" and d["title"] == "GANs" for d in site.search_index())
+    assert site.page("tags/gans/").article.find("a", href="../../issues/2021-03/#style-gan") is not None  # still listed
+
+
 # ------------------------------------------------------------------------------ tags
 
 
