@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urljoin
 
+from .memo import NO_MEMO, BuildMemo
 from .model import Month, Note, Problem, Site, Tag
 from .render import SITE_FEED, issue_path, tag_feed_path, tag_path
 
@@ -211,39 +212,8 @@ def _serialize_parts(feed: ET.Element, entries: Iterable[str]) -> Iterator[bytes
     yield b"\n</feed>\n"
 
 
-class FeedMemo:
-    """Entries' XML kept across the builds of one process (`mkdocs serve`).
-
-    Keys hold every input an entry is made from, so a changed input is a new key,
-    never a stale value. Each build keeps only what it used, so memory stays at
-    one build's worth."""
-
-    def __init__(self) -> None:
-        self._previous: dict = {}
-        self._current: dict = {}
-
-    def new_build(self) -> None:
-        self._previous, self._current = self._current, {}
-
-    def get(self, key, make: Callable[[], object]):
-        if key in self._current:
-            return self._current[key]
-        value = self._previous[key] if key in self._previous else make()
-        self._current[key] = value
-        return value
-
-    def __len__(self) -> int:
-        return len(self._current)
-
-
-class _NoMemo(FeedMemo):
-    """A single build: every entry is made when asked and nothing is kept."""
-
-    def get(self, key, make: Callable[[], object]):
-        return make()
-
-
-_NO_MEMO = _NoMemo()
+# Entries' XML kept across the builds of one process (`mkdocs serve`), see memo.py.
+FeedMemo = BuildMemo
 
 
 def _content(entry: ET.Element, fragment: str, base: str) -> None:
@@ -253,7 +223,7 @@ def _content(entry: ET.Element, fragment: str, base: str) -> None:
 def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
               memo: FeedMemo | None = None) -> Feed:
     """One entry per published issue, newest first, with the issue's full HTML."""
-    memo = _NO_MEMO if memo is None else memo
+    memo = NO_MEMO if memo is None else memo
     updated = max((month_start(m.key) for m in months), default=EPOCH)
     feed = _feed(meta, meta.name, meta.description, urljoin(meta.url, url_of(SITE_FEED)), meta.url, updated)
 
@@ -333,7 +303,7 @@ def iter_feeds(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests
     `url_of(source path)` is the site-root-relative URL MkDocs gives a file (it
     knows use_directory_urls); `digests` maps a month key to its digest HTML;
     `memo` keeps entries across builds (see FeedMemo)."""
-    memo = _NO_MEMO if memo is None else memo
+    memo = NO_MEMO if memo is None else memo
     memo.new_build()
     newest = slice(limit or None)
     tagged = [(index.tag, index.notes[newest]) for index in site.tags]

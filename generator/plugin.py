@@ -6,6 +6,8 @@ derived anew in every build. What is kept from one rebuild to the next only
 saves work, and is keyed by everything it is made from, so it cannot go stale:
 - `feed_memo`: each feed entry's XML, keyed by the note or issue, the digest HTML
   it is cut from, its URLs and the site's name and URL (feeds.py);
+- `page_memo`: each digest's and tag page's Markdown, keyed by its month or tag
+  index (every note in it), the site's name and the URL settings (render.py);
 - `incremental` (only under `serve --dirty`): a digest of each page's Markdown
   and of what all pages share, to tell MkDocs which pages to render again; the
   last HTML and search entries of pages not rendered again, which are exactly
@@ -33,6 +35,7 @@ from .cache import RenderCache
 from .feeds import FeedMemo, FeedSite, feed_paths, iter_feeds, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
+from .memo import BuildMemo
 from .model import Content, Problem, Site
 from .reader import read_content
 from .render import content_epoch, issue_path, navigation, render_site
@@ -77,6 +80,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
     feed_memo: FeedMemo | None = None  # only under serve: set in on_startup
+    page_memo: BuildMemo | None = None  # likewise
     feed_folder: tempfile.TemporaryDirectory | None = None  # where feeds are written for MkDocs to copy
 
     def on_startup(self, *, command, dirty):
@@ -85,6 +89,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.start(dirty and self.serving)
         # Feed entries kept across serve rebuilds (see feeds.py); a build has no use for them.
         self.feed_memo = FeedMemo() if self.serving else None
+        self.page_memo = BuildMemo() if self.serving else None  # generated pages' Markdown, likewise
 
     def on_config(self, config):
         for name in REQUIRED_EXTENSIONS:
@@ -107,7 +112,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         if not feeds:
             log.warning("site_url is not set in mkdocs.yml: the Atom feeds need absolute URLs, so none are written")
         pages = render_site(self.site, config.site_name, config.site_description or "", feeds=feeds,
-                            directory_urls=config.use_directory_urls)
+                            directory_urls=config.use_directory_urls, memo=self.page_memo)
         if self.config.navigation and not config.nav:
             config.nav = navigation(self.site)
         files = replace_sources(files, pages, config, Path(self.config.content_dir), Path(config.docs_dir))

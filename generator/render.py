@@ -23,6 +23,7 @@ from urllib.parse import quote
 import yaml
 
 from .grouping import month_label
+from .memo import NO_MEMO, BuildMemo
 from .model import Month, Note, Page, Site, TagIndex
 from .slugs import section_anchor
 
@@ -312,14 +313,22 @@ def render_home(site: Site, site_name: str, site_description: str = "", feeds: b
 
 
 def render_site(site: Site, site_name: str, site_description: str = "", feeds: bool = True,
-                directory_urls: bool = True) -> tuple[Page, ...]:
+                directory_urls: bool = True, memo: BuildMemo | None = None) -> tuple[Page, ...]:
     """All generated pages, in a stable order. `feeds`: link the Atom feeds
     (off when the build writes none, so no link points nowhere). `directory_urls`:
-    MkDocs' use_directory_urls, for links written as HTML."""
+    MkDocs' use_directory_urls, for links written as HTML. `memo`: under serve,
+    digests and tag pages kept from the last rebuild whose inputs are all equal."""
+    memo = NO_MEMO if memo is None else memo
+    memo.new_build()
     months = {m.key: m for m in site.months}
-    pages = [render_home(site, site_name, site_description, feeds, directory_urls), render_archive(site, feeds), render_tags_index(site)]
-    pages += [render_digest(m, site_name, directory_urls) for m in site.months]
-    pages += [render_tag(t, months, feeds, directory_urls) for t in site.tags]
+    pages = [render_home(site, site_name, site_description, feeds, directory_urls), render_archive(site, feeds),
+             render_tags_index(site)]
+    pages += [memo.get(("digest", m, site_name, directory_urls), lambda m=m: render_digest(m, site_name, directory_urls))
+              for m in site.months]
+    for index in site.tags:
+        titles = tuple((key, months[key].title) for key in dict.fromkeys(n.month for n in index.notes))
+        pages.append(memo.get(("tag", index, titles, feeds, directory_urls),
+                              lambda index=index: render_tag(index, months, feeds, directory_urls)))
     return tuple(pages)
 
 

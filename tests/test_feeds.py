@@ -392,7 +392,8 @@ def test_feeds_are_made_one_at_a_time_and_streamed():
     """A build writes each feed as it is made (iter_feeds), in pieces, keeping no entry
     once written: the site feed of a large archive is tens of MB."""
     import io
-    from generator.feeds import _NO_MEMO, iter_feeds
+    from generator.feeds import iter_feeds
+    from generator.memo import NO_MEMO
     meta, url_of = FeedSite("https://example.org/", "Digest"), lambda p: p.replace(".md", "/")
     site, digests = _two_issue_site()
     expected = build_feeds(site, meta, url_of, digests, 0, FeedMemo())[0]
@@ -401,7 +402,7 @@ def test_feeds_are_made_one_at_a_time_and_streamed():
         out = io.BytesIO()
         feed.write(out)
         assert out.getvalue() == want.xml and len(list(feed.parts())) > 2, feed.path  # head, entries, end
-    assert len(_NO_MEMO) == 0
+    assert len(NO_MEMO) == 0
 
 
 @pytest.mark.parametrize("entries", [0, 1, 3])

@@ -258,3 +258,27 @@ def test_rendering_is_deterministic():
     again = {p.path: p.markdown for p in render_site(fixed_site(), "ML Paper Digest", "Curated papers, monthly.")}
     assert again == {p: page.markdown for p, page in PAGES.items()}
     assert all(re.search(r"\n$", p.markdown) for p in PAGES.values())
+
+
+def test_pages_kept_across_serve_rebuilds_are_never_stale():
+    """Under serve, render_site keeps pages whose month or tag index (every note in it)
+    is unchanged; any edit gives fresh pages, equal to rendering without the memo."""
+    import dataclasses
+
+    from generator.memo import BuildMemo
+    memo = BuildMemo()
+    site = fixed_site()
+    assert render_site(site, "D", memo=memo) == render_site(site, "D")
+    march = site.months[0]
+    note = march.notes[0]
+    edits = [dataclasses.replace(note, body="Edited body."), dataclasses.replace(note, title="Renamed"),
+             dataclasses.replace(note, tags=(SSL,))]
+    for edited in edits:
+        notes = [edited if n is note else n for m in site.months for n in m.notes]
+        content = Content(notes=tuple(notes), issues=(IssueMeta(month="2021-03", title="T", summary="", sections=(),
+                                                                body="", path="content/issues/2021-03.md"),),
+                          vocabulary=(GANS, TRANSFORMERS, SSL))
+        changed = group(content)
+        kept = render_site(changed, "D", memo=memo)
+        assert kept == render_site(changed, "D")
+    assert len(memo) == len(changed.months) + len(changed.tags)
