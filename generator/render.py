@@ -233,10 +233,13 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
     return Page(path=page, markdown="\n".join(out) + "\n", title=tag.name)
 
 
+PAPER_LIST_START = '<ul class="nl-papers" data-search-exclude>'
+
+
 def _paper_list(items: list[str]) -> str:
     # Out of the search index: a search for a paper leads to its entry in the digest,
     # not also to every tag page (or the home page) listing it; their titles stay indexed.
-    return html_block("<ul data-search-exclude>\n" + "\n".join(items) + "\n</ul>")
+    return html_block(f"{PAPER_LIST_START}\n" + "\n".join(items) + "\n</ul>")
 
 
 def render_tags_index(site: Site) -> Page:
