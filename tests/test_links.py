@@ -4,13 +4,15 @@ check as `newsletter check --site` and inside `newsletter build`."""
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from generator.linkcheck import check_site
+from generator.linkcheck import _scan, check_site
 from helpers import build, note_md, run_cli, write_project
 
 SITE_URL = "https://example.org/"
@@ -135,6 +137,121 @@ def test_search_index_and_material_search_settings(tmp_path):
     ]
 
 
+class _Reference(HTMLParser):
+    """What the scan must find, read by the standard library's HTML parser."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"])
+        found = [values[name] for name in ("href", "src", "poster") if values.get(name) is not None]
+        if values.get("srcset"):
+            found += [item.split()[0] for item in values["srcset"].split(",") if item.strip()]
+        self.links += [(self.getpos()[0], link) for link in found]
+
+
+def _random_html(rng: random.Random) -> str:
+    """Tags with every kind of attribute the scan steps over or reads, in text, comments and scripts."""
+    names = ["id", "ID", "name", "href", "HREF", "src", "srcset", "poster", "class", "title", "data-id",
+             "grid", "offset", "charset", "type", "for", "d", "xlink:href", "data-src", "hidden", "Id"]
+    values = ['"p"', '"#p"', '"../x/"', "'q'", '"a > b"', '"a<b"', "'say \"hi\"'", '"x&amp;y"', '"id=z"',
+              '""', "u", "u/", "../v/#w", '"s.png 1x, t.png 2x"', '"caf&eacute;"']
+    tags = ["a", "A", "img", "link", "div", "p", "span", "video", "source", "h2", "script", "style", "Script"]
+    spaces = [" ", "\n", "  ", "\t", " \n "]
+    parts = []
+    for _ in range(rng.randrange(20, 60)):
+        roll = rng.random()
+        if roll < 0.2:
+            parts.append(rng.choice(["text ", 'id="nope" ', "a > b ", "1 < 2 ", "\n", "&amp; ", "</p>", "</a>\n"]))
+        elif roll < 0.25:
+            parts.append(f'<!-- <a href="{rng.choice(["c1", "c2"])}"> {rng.choice(["", "id=x", "<p id=c>"])} -->')
+        else:
+            tag = rng.choice(tags)
+            attributes = "".join(
+                rng.choice(spaces) + rng.choice(names)
+                + ("" if rng.random() < 0.1 else rng.choice(["=", " = ", "="]) + rng.choice(values))
+                for _ in range(rng.randrange(0, 4)))
+            end = rng.choice([">", ">", "/>", " />"]) if tag.lower() not in ("script", "style") else ">"
+            parts.append(f"<{tag}{attributes}{end}")
+            if tag.lower() in ("script", "style"):
+                parts.append(f'var s = "<a href=\'in-{tag}\'>"; x = a<b;</{tag}>')
+    return "".join(parts)
+
+
+def test_the_scan_finds_what_the_standard_html_parser_finds():
+    rng = random.Random(20261121)
+    for _ in range(400):
+        text = _random_html(rng)
+        reference = _Reference()
+        reference.feed(text)
+        reference.close()
+        starts: list[int] = []
+        ids, links, _ = _scan(text, starts)
+        assert ids == reference.ids, text
+        assert [(text.count("\n", 0, start) + 1, link) for start, link in zip(starts, links)] == reference.links, text
+        assert _scan(text)[1] == links
+
+
+def test_a_relative_link_is_judged_from_its_own_folder(tmp_path):
+    """Links are judged once per folder they climb to; the same text from another folder is another link."""
+    write(tmp_path, {
+        "a/b/index.html": '<a href="../x/">1</a>\n<a href="../../x/">2</a>\n<a href="#here">3</a>\n<a href="../../../x/">4</a>',
+        "c/d/index.html": '<a href="../x/">1</a>\n<a href="../../x/">2</a>\n<a href="#here" id="here">3</a>',
+        "index.html": '<a href="x/">1</a><a href="a/x/#y">2</a>',
+        "a/x/index.html": '<p id="y">',
+        "x/index.html": "",
+    })
+    assert broken(tmp_path) == [
+        'a/b/index.html:3: broken link -> #here (no id "here" in a/b/index.html)',
+        "c/d/index.html:1: broken link -> ../x/ (no file c/x/index.html)",
+    ]
+    assert broken(tmp_path, "https://example.org/newsletter/") == [
+        'a/b/index.html:3: broken link -> #here (no id "here" in a/b/index.html)',
+        "a/b/index.html:4: broken link -> ../../../x/ (outside the site root /newsletter/)",
+        "c/d/index.html:1: broken link -> ../x/ (no file c/x/index.html)",
+    ]
+
+
+def test_broken_links_keep_their_order_and_the_line_their_tag_starts_on(tmp_path):
+    write(tmp_path, {"index.html": '<p>\n<a class="x"\n   href="gone/">1</a> <a href=\'gone/\'>2</a>\n'
+                                   '<img\nsrc="i.png" srcset="i.png 1x, j.png 2x"> <a href="gone/">3</a>',
+                     "i.png": ""})
+    assert broken(tmp_path) == [
+        "index.html:2: broken link -> gone/ (no file gone/index.html)",
+        "index.html:3: broken link -> gone/ (no file gone/index.html)",
+        "index.html:4: broken link -> j.png (no file j.png)",
+        "index.html:5: broken link -> gone/ (no file gone/index.html)",
+    ]
+
+
+def test_an_entry_in_several_feeds_is_judged_against_each_base(tmp_path):
+    """A feed entry recurs in several feeds: read once, but judged against the xml:base
+    of each place it is in, and reported in each feed."""
+    entry = '&lt;a href="../b/"&gt;b&lt;/a&gt; &lt;a href="https://example.org/a/#gone"&gt;a&lt;/a&gt;'
+
+    def feed(base: str) -> str:
+        return ('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+                f'<content type="html" xml:base="https://example.org/{base}/">{entry}</content></entry></feed>')
+
+    write(tmp_path, {"a/index.html": "", "x/b/index.html": "",
+                     "one.xml": feed("x/y"), "two.xml": feed("z/y"), "three.xml": feed("x/y")})
+    report = check_site(tmp_path, SITE_URL)
+    assert [str(b) for b in report.broken] == [
+        'one.xml: broken link -> https://example.org/a/#gone (no id "gone" in a/index.html)',
+        'three.xml: broken link -> https://example.org/a/#gone (no id "gone" in a/index.html)',
+        "two.xml: broken link -> ../b/ (no file z/b/index.html)",
+        'two.xml: broken link -> https://example.org/a/#gone (no id "gone" in a/index.html)',
+    ]
+    assert report.links == 6
+
+
 # ------------------------------------------------------------------- a real build
 
 FILES = {
@@ -201,6 +318,23 @@ def test_breaking_any_kind_of_link_is_caught(site, tmp_path, name):
     lines = broken(copy)
     assert len(lines) >= minimum, lines
     assert all(expected in line for line in lines), "\n".join(lines)
+
+
+def test_feeds_and_search_index_read_in_a_second_process_give_the_same_report(site, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    MUTATIONS["paper anchor"][0](copy)
+    (copy / "tags/gans/feed.xml").write_text("<feed><entry></feed>", encoding="utf-8")
+    (copy / "sitemap.xml").write_text((copy / "sitemap.xml").read_text(encoding="utf-8").replace("/tags/nlp/", "/tags/none/"),
+                                      encoding="utf-8")
+    alone, together = check_site(copy, SITE_URL, workers=1), check_site(copy, SITE_URL, workers=2)
+    assert together == alone
+    assert {line.source for line in alone.broken} >= {"issues/2021-03/index.html", "feed.xml", "sitemap.xml",
+                                                      "tags/gans/feed.xml", "search/search_index.json"}
+    (copy / "search/search_index.json").write_text("[]", encoding="utf-8")
+    assert check_site(copy, SITE_URL, workers=2) == check_site(copy, SITE_URL, workers=1)
+    assert "search/search_index.json: broken link -> search/search_index.json (not a search index:" in \
+        str(check_site(copy, SITE_URL, workers=2).broken[-1])
 
 
 def test_check_site_command(site, project, tmp_path):
