@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -31,12 +30,14 @@ from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .background import Background
 from .cache import RenderCache
 from .feeds import FeedMemo, FeedSite, feed_paths, iter_feeds, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
 from .memo import BuildMemo
 from .model import Content, Problem, Site
+from .reader import forget as forget_read_memos
 from .reader import read_content
 from .render import content_epoch, issue_path, navigation, render_site
 
@@ -81,7 +82,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
     feed_memo: FeedMemo | None = None  # only under serve: set in on_startup
     page_memo: BuildMemo | None = None  # likewise
-    feed_folder: tempfile.TemporaryDirectory | None = None  # where feeds are written for MkDocs to copy
+    feeds: Background | None = None  # the feeds being written, from on_env to on_post_build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -104,6 +105,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     def on_files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).absolute().parent
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
+        if not self.serving:
+            forget_read_memos()  # kept only for the next rebuild under serve
         self.site = group(self.content, include_drafts=self.serving and self.config.drafts_on_serve)
         report(self.content.problems + self.site.problems)
         if self.epoch_from_content:  # before MkDocs reads it (pages' update_date, sitemap, .gz header)
@@ -138,9 +141,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.templates(env)
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            if self.feed_folder is None:  # removed when the plugin is gone or on_shutdown
-                self.feed_folder = tempfile.TemporaryDirectory(prefix="newsletter-feeds-")
-            write_feeds(self.site, config, files, self.config.feed_limit, Path(self.feed_folder.name), self.feed_memo)
+            # Written by another process while MkDocs renders the templates (background.py).
+            site, limit, memo = self.site, self.config.feed_limit, self.feed_memo
+            self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo))
         return env
 
     def on_page_context(self, context, page, config, nav):
@@ -149,14 +152,17 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config):
+        if self.feeds is not None:
+            feeds, self.feeds = self.feeds, None
+            report(feeds.result())
         self.incremental.finish(config)
         if not self.incremental.enabled:  # a full build used every page it needs
             self.render.prune()
 
-    def on_shutdown(self):
-        if self.feed_folder is not None:
-            self.feed_folder.cleanup()
-            self.feed_folder = None
+    def on_build_error(self, error):
+        if self.feeds is not None:
+            self.feeds.abandon()
+            self.feeds = None
 
     def on_serve(self, server, config, builder):
         for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:
@@ -205,30 +211,36 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int, folder: Path, memo: FeedMemo | None = None) -> None:
-    """Make the feeds from the digests' rendered HTML, one at a time, each written to
-    `folder` and handed to MkDocs as a file to copy: the feeds of a 10,000-note site
-    are tens of MB, and none of them stays in memory."""
+def write_feeds(site: Site, config, files: Files, limit: int, memo: FeedMemo | None = None) -> tuple[Problem, ...]:
+    """Make the feeds from the digests' rendered HTML and write them to the site, one
+    at a time (the feeds of a 10,000-note site are tens of MB; none stays in memory).
+    Returns the problems to report (this may run in another process: see on_env)."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
     url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
     feeds, problems = iter_feeds(site, meta, url_of, digests, limit, memo)
-    report(problems)
     for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
-        path = folder / feed.path
+        path = Path(files.get_file_from_path(feed.path).abs_dest_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as out:
             feed.write(out)
-        files.remove(files.get_file_from_path(feed.path))
-        files.append(File.generated(config, feed.path, abs_src_path=str(path)))
+    return problems
+
+
+class FeedFile(File):
+    """A feed: known to MkDocs from the start (links to it validate), written to the
+    site by write_feeds, not copied by MkDocs."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
 
 
 def add_generated(files: Files, paths, config) -> Files:
-    """Empty generated files (feeds), filled in once the pages are rendered."""
+    """The feeds' files, written once the pages are rendered (write_feeds)."""
     for path in paths:
         existing = files.get_file_from_path(path)
         if existing is not None:
             log.warning(f"{existing.src_uri} in docs_dir is replaced by the generated feed of the same name; rename it")
             files.remove(existing)
-        files.append(File.generated(config, path, content=b""))
+        files.append(FeedFile.generated(config, path, content=b""))
     return files

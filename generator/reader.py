@@ -581,6 +581,14 @@ _NOTES: dict[str, tuple[FrontMatter, Vocabulary, Note, tuple[Problem, ...]]] = {
 _VOCABULARY: list[Vocabulary] = []  # the last one read: an equal one read again is that object
 
 
+def forget() -> None:
+    """Drop what the memos keep: a one-off build reads once, and at 10,000 notes they
+    hold ~40 MB of parsed front matter only a next read (under serve) could use."""
+    _PARSED.clear()
+    _NOTES.clear()
+    _VOCABULARY.clear()
+
+
 def _same_vocabulary(vocabulary: Vocabulary) -> Vocabulary:
     last = _VOCABULARY[0] if _VOCABULARY else None
     if last is not None and last.tags == vocabulary.tags and last.by_slug == vocabulary.by_slug:
