@@ -9,6 +9,7 @@ The job must not log: it returns what it has to say, and the caller reports it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -30,7 +31,13 @@ class Background(Generic[T]):
             self._value = job()
             return
         read, write = os.pipe()
-        pid = os.fork()
+        gc.freeze()  # the child's garbage collections then leave inherited objects (shared memory) alone
+        pid = -1
+        try:
+            pid = os.fork()
+        finally:
+            if pid != 0:
+                gc.unfreeze()
         if pid == 0:  # the child: run the job, send the outcome, leave without running the parent's exit handlers
             os.close(read)
             try:

@@ -13,13 +13,16 @@ builds the same site with and without this and compares every file.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import sys
 import threading
+import traceback
 import types
 from dataclasses import dataclass
 from importlib import metadata
@@ -207,8 +210,7 @@ class RenderCache:
         global _JOB
         _JOB = (files, config)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap_unordered(_work, uris, chunksize=1)
+            yield from _in_workers(uris, workers)
         finally:
             _JOB = None
 
@@ -295,6 +297,64 @@ class RenderCache:
         for path in self.folder.glob("*/*.pickle"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _in_workers(uris: list[str], count: int):
+    """(src_uri, pickled result) of each page, rendered by `count` forked workers that
+    take the next page from a shared queue (the biggest come first) and exit as soon
+    as none is left: memory a worker holds is given back while the others finish,
+    instead of at the end (a process pool keeps idle workers until it is closed)."""
+    context = multiprocessing.get_context("fork")
+    tasks = context.SimpleQueue()  # no feeder thread: the fork below copies no lock mid-use
+    for src_uri in uris:
+        tasks.put(src_uri)
+    for _ in range(count):
+        tasks.put(None)  # one "no more work" for each worker
+    workers = []
+    # Workers share the main process's memory until they write to it, and a garbage
+    # collection in a worker writes to every object it inherited: frozen, they are
+    # left alone (gc.freeze's documented use before fork).
+    gc.freeze()
+    try:
+        for _ in range(count):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_worker, args=(tasks, send), daemon=True)
+            process.start()
+            send.close()
+            workers.append((process, receive))
+    finally:
+        gc.unfreeze()
+    try:
+        pending = {receive: process for process, receive in workers}
+        while pending:
+            for receive in multiprocessing.connection.wait(list(pending)):
+                try:
+                    message = receive.recv()
+                except EOFError:  # the worker is gone: finished, or died
+                    process = pending.pop(receive)
+                    process.join()
+                    if process.exitcode != 0:
+                        raise RuntimeError(f"a render worker died (exit code {process.exitcode})") from None
+                    continue
+                if message[0] == "error":
+                    raise RuntimeError(f"rendering {message[1]} failed in a worker:\n{message[2]}")
+                yield message[1], message[2]
+    finally:
+        for process, receive in workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            receive.close()
+
+
+def _worker(tasks, send) -> None:
+    while (src_uri := tasks.get()) is not None:
+        try:
+            send.send(("ok", *_work(src_uri)))
+        except Exception:  # noqa: BLE001 (raised again in the main process, with the traceback)
+            send.send(("error", src_uri, traceback.format_exc()))
+            break
+    send.close()
 
 
 def _cores() -> int:

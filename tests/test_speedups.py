@@ -276,3 +276,37 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
     log = (tmp_path / "serve.log").read_text(errors="replace")
     assert "Traceback" not in log
     assert "A 'dirty' build is being performed" not in log
+
+
+WORKERS = """
+import os, sys
+from generator import cache
+def work(uri):
+    if uri == "error":
+        raise ValueError("bad page")
+    if uri == "die":
+        os._exit(3)
+    return uri, uri.encode() * 3
+cache._work = work
+uris = sys.argv[1].split(",")
+try:
+    print(sorted(cache._in_workers(uris, 2)))
+except RuntimeError as exc:
+    print("RuntimeError:", exc)
+"""
+
+
+@pytest.mark.parametrize("uris, expected", [
+    ("a,b,c,d,e", "[('a', b'aaa'), ('b', b'bbb'), ('c', b'ccc'), ('d', b'ddd'), ('e', b'eee')]"),
+    ("a,error,c", "RuntimeError: rendering error failed in a worker:"),
+    ("a,die,c", "RuntimeError: a render worker died (exit code 3)"),
+])
+def test_render_workers_return_every_page_or_fail_loudly(uris, expected):
+    """Each page once from the workers; a page that fails, or a worker that dies, stops
+    the build with an error instead of a hang or a missing page. Run in a fresh process:
+    the render never forks beside other threads (the browser tests leave some)."""
+    run = subprocess.run([sys.executable, "-c", WORKERS, uris], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(expected), run.stdout
+    if "error" in uris:
+        assert "ValueError: bad page" in run.stdout
