@@ -25,9 +25,9 @@ def can_fork() -> bool:
 
 
 class Background(Generic[T]):
-    def __init__(self, job: Callable[[], T]):
+    def __init__(self, job: Callable[[], T], inline: bool = False):
         self._pid: int | None = None
-        if not can_fork():
+        if inline or not can_fork():
             self._value = job()
             return
         read, write = os.pipe()

@@ -141,9 +141,10 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.templates(env)
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            # Written by another process while MkDocs renders the templates (background.py).
+            # Written by another process while MkDocs renders the templates (background.py),
+            # but under serve here, where the memo of feed entries lives on to the next rebuild.
             site, limit, memo = self.site, self.config.feed_limit, self.feed_memo
-            self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo))
+            self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo), inline=memo is not None)
         return env
 
     def on_page_context(self, context, page, config, nav):
