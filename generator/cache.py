@@ -63,6 +63,10 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+# Our own Python-Markdown extension shapes the HTML too: a change to it is a new cache.
+_RAWHTML = digest(Path(__file__).with_name("rawhtml.py").read_bytes())
+
+
 def _versions() -> str:
     names = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material")
     found = []
@@ -261,7 +265,7 @@ class RenderCache:
         """Everything besides the page's own text that its HTML can depend on."""
         validation = config.validation
         index = _search_index(config)
-        return digest(str(FORMAT), _versions(), repr(index.config if index is not None else None),
+        return digest(str(FORMAT), _versions(), _RAWHTML, repr(index.config if index is not None else None),
                        repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=lambda i: i[0])),
                        repr(config.use_directory_urls), repr(validation), config.site_url or "",
                        "\n".join(sorted(f.src_uri for f in files)), str(logging.getLogger("mkdocs").getEffectiveLevel()))

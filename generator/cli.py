@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import logging
 import os
@@ -65,6 +66,15 @@ class _Counter(logging.Handler):
         self.count += 1
 
 
+def _give_back_freed_memory() -> None:
+    """Return the heap the freed build leaves behind to the system (glibc keeps it
+    otherwise), so the link check does not stack its own memory on top of it."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def cmd_build(args) -> int:
     """Strict build into a temporary folder, swapped in only on success, so a bad
     note never replaces a good site."""
@@ -95,6 +105,7 @@ def cmd_build(args) -> int:
         # reads the site: the peak memory of a 10,000-note build is the sum of both otherwise.
         plugin.content = plugin.site = None
         gc.collect()
+        _give_back_freed_memory()
         broken = check_site(staging, config.site_url).broken
         for link in broken:
             logging.getLogger("mkdocs.newsletter").warning(f"{site_dir.name}/{link}")

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -425,7 +426,13 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
     xml_files = sorted(f for f in site.files if f.endswith(".xml"))
     feeds_job = (site.folder, xml_files, site.url_of(""), site.host)
     nbytes = sum((site.folder / f).stat().st_size for f in [*xml_files, SEARCH_INDEX] if f in site.files)
-    pool = multiprocessing.get_context("fork").Pool(1) if _in_parallel(workers, nbytes) else None
+    pool = None
+    if _in_parallel(workers, nbytes):
+        gc.freeze()  # the child's garbage collections then leave the memory it shares with us alone
+        try:
+            pool = multiprocessing.get_context("fork").Pool(1)
+        finally:
+            gc.unfreeze()
     try:
         feeds = pool.apply_async(_read_feeds_and_index, feeds_job) if pool else None
         html_files = _check_pages(site)
