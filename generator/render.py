@@ -152,7 +152,7 @@ def paper_entry(note: Note, page: str, directory_urls: bool = True) -> str:
     parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}", html_block("\n".join(head))]
     if note.body.strip():
         parts.append(note.body.strip())
-    parts.append(f"<!-- /nl-paper:{note.slug} -->")
+    parts.append(html_block(f"<!-- /nl-paper:{note.slug} -->"))
     return "\n\n".join(parts)
 
 
