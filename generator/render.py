@@ -194,7 +194,8 @@ def _issue_navigation(month: Month, page: str) -> str:
     return "---\n\n" + " ".join(links) + "\n{ .nl-issue-nav }\n"
 
 
-def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, directory_urls: bool = True) -> Page:
+def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, directory_urls: bool = True,
+               shared: dict | None = None) -> Page:
     tag = index.tag
     page = tag_path(tag.slug)
     count = plural(len(index.notes), "paper")
@@ -211,8 +212,9 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
         out.append(f"Related tags: {related}\n{{ .nl-related }}\n")
     # Each month's list is finished HTML (see html_block): the HTML Markdown made of
     # `- [title](link) — authors<br>chips`, without inline Markdown of hundreds of papers per tag.
-    def url(target: str) -> str:
-        return page_url(page, target, directory_urls)  # positional: the cache key is cheaper
+    # Every tag page lives in tags/, so a paper's item is the same HTML on each of them
+    # but for the page's own chip: made once per render_site call (`shared`, by note).
+    shared = {} if shared is None else shared
     items: list[str] = []
     for number, note in enumerate(index.notes):
         if number == 0 or note.month != index.notes[number - 1].month:
@@ -220,17 +222,31 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
                 out.append(_paper_list(items))
                 items = []
             out.append(f"\n## {md_text(months[note.month].title)} {{ #month-{note.month} }}\n")
-        item = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
-        if note.authors:
-            item += f" — {html_text(', '.join(note.authors))}"
-        others = " ".join(f'<a class="nl-chip" href="{url(tag_path(t.slug))}">{html_text(t.name)}</a>'
-                          for t in note.tags if t.slug != tag.slug)
-        if others:
-            item += f"<br>{others}"
-        items.append(item + "</li>")
+        parts = shared.get(id(note))
+        if parts is None or parts[0] is not note:
+            parts = shared[id(note)] = (note, *_tag_list_item(note, directory_urls))
+        _, head, chips = parts
+        others = " ".join(chip for slug, chip in chips if slug != tag.slug)
+        items.append(f"{head}<br>{others}</li>" if others else f"{head}</li>")
     if items:
         out.append(_paper_list(items))
     return Page(path=page, markdown="\n".join(out) + "\n", title=tag.name)
+
+
+# A sibling of every tag page that is none of them ("_" is never a slug): links from it are
+# the links from any tag page to any other page.
+_ANY_TAG_PAGE = "tags/_.md"
+
+
+def _tag_list_item(note: Note, directory_urls: bool) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A paper in a tag page's list: the start of its item (link and authors) and a chip per tag."""
+    def url(target: str) -> str:
+        return page_url(_ANY_TAG_PAGE, target, directory_urls)  # positional: the cache key is cheaper
+    head = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
+    if note.authors:
+        head += f" — {html_text(', '.join(note.authors))}"
+    chips = tuple((t.slug, f'<a class="nl-chip" href="{url(tag_path(t.slug))}">{html_text(t.name)}</a>') for t in note.tags)
+    return head, chips
 
 
 PAPER_LIST_START = '<ul class="nl-papers" data-search-exclude>'
@@ -328,10 +344,11 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
              render_tags_index(site)]
     pages += [memo.get(("digest", m, site_name, directory_urls), lambda m=m: render_digest(m, site_name, directory_urls))
               for m in site.months]
+    shared: dict = {}  # tag-list items, shared by the tag pages of this call
     for index in site.tags:
         titles = tuple((key, months[key].title) for key in dict.fromkeys(n.month for n in index.notes))
         pages.append(memo.get(("tag", index, titles, feeds, directory_urls),
-                              lambda index=index: render_tag(index, months, feeds, directory_urls)))
+                              lambda index=index: render_tag(index, months, feeds, directory_urls, shared)))
     return tuple(pages)
 
 
