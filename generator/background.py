@@ -1,27 +1,50 @@
-"""One job in a forked process while the build goes on (the feeds, while MkDocs
-renders the page templates: two cores, two jobs), with its result collected later.
+"""Forked processes, and one job in a forked process while the build goes on
+(the feeds, while MkDocs renders the page templates: two cores, two jobs).
 
-Forks only where that is safe: a single-threaded process (a fork copies other
-threads' locks held mid-operation) on a system with fork. Otherwise, as under
-`mkdocs serve`, whose file watcher is a thread, the job runs at once, inline.
-The job must not log: it returns what it has to say, and the caller reports it.
+Every fork in the generator (the reader's and render workers, the link check's
+reader, the feeds) goes through `can_fork` and `frozen_for_fork`:
+- fork only where that is safe: a single-threaded process (a fork copies other
+  threads' locks held mid-operation) on a system with fork. Otherwise, as under
+  `mkdocs serve`, whose file watcher is a thread, the work is done inline;
+- fork with the parent's objects frozen (gc.freeze's documented use): a garbage
+  collection in the child would otherwise write to every object it inherited
+  and so copy the memory it shares with the parent.
+A Background job must not log: it returns what it has to say, and the caller reports it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import pickle
 import threading
 import traceback
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, Iterator, NoReturn, TypeVar
 
 T = TypeVar("T")
 
 
 def can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Start child processes inside this block (a child that returns into it must leave
+    with os._exit, or it unfreezes its copy too)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Background(Generic[T]):
@@ -31,24 +54,11 @@ class Background(Generic[T]):
             self._value = job()
             return
         read, write = os.pipe()
-        gc.freeze()  # the child's garbage collections then leave inherited objects (shared memory) alone
-        pid = -1
-        try:
+        with frozen_for_fork():
             pid = os.fork()
-        finally:
-            if pid != 0:
-                gc.unfreeze()
-        if pid == 0:  # the child: run the job, send the outcome, leave without running the parent's exit handlers
-            os.close(read)
-            try:
-                try:
-                    outcome = ("ok", job())
-                except BaseException:  # noqa: BLE001 (reported by the parent, with the traceback)
-                    outcome = ("error", traceback.format_exc())
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(0)
+            if pid == 0:  # the child: never returns
+                os.close(read)
+                _run_in_child(job, write)
         os.close(write)
         self._pid, self._read = pid, read
 
@@ -75,3 +85,16 @@ class Background(Generic[T]):
                 self.result()
             except RuntimeError:
                 pass
+
+
+def _run_in_child(job: Callable[[], object], write: int) -> NoReturn:
+    """Run the job, send its outcome, and leave without the parent's exit handlers."""
+    try:
+        try:
+            outcome = ("ok", job())
+        except BaseException:  # noqa: BLE001 (reported by the parent, with the traceback)
+            outcome = ("error", traceback.format_exc())
+        with os.fdopen(write, "wb") as out:
+            pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        os._exit(0)

@@ -13,7 +13,6 @@ builds the same site with and without this and compares every file.
 from __future__ import annotations
 
 import copy
-import gc
 import hashlib
 import logging
 import multiprocessing
@@ -21,7 +20,6 @@ import multiprocessing.connection
 import os
 import pickle
 import sys
-import threading
 import traceback
 import types
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import meta as page_meta
 
+from .background import can_fork, cores, frozen_for_fork
 from .render import PAPER_LIST_START
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
@@ -170,7 +169,7 @@ class RenderCache:
 
     def __init__(self, folder: Path | None, workers: int = 0) -> None:
         self.folder = folder
-        self.workers = workers or _cores()
+        self.workers = workers or cores()
         self.results: dict[str, Rendered] = {}
         self.search: dict[str, Rendered] = {}  # src_uri -> result, until the page is indexed
         self.used: set[str] = set()
@@ -206,8 +205,7 @@ class RenderCache:
 
     def _render_all(self, uris: list[str], files: Files, config):
         workers = min(self.workers, len(uris))
-        # Fork only from a single-threaded process (a fork copies other threads' locks).
-        if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if workers < 2 or not can_fork():
             for src_uri in uris:
                 yield _work_in_process(src_uri, files, config)
             return
@@ -315,19 +313,13 @@ def _in_workers(uris: list[str], count: int):
     for _ in range(count):
         tasks.put(None)  # one "no more work" for each worker
     workers = []
-    # Workers share the main process's memory until they write to it, and a garbage
-    # collection in a worker writes to every object it inherited: frozen, they are
-    # left alone (gc.freeze's documented use before fork).
-    gc.freeze()
-    try:
+    with frozen_for_fork():
         for _ in range(count):
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_worker, args=(tasks, send), daemon=True)
             process.start()
             send.close()
             workers.append((process, receive))
-    finally:
-        gc.unfreeze()
     try:
         pending = {receive: process for process, receive in workers}
         while pending:
@@ -361,10 +353,6 @@ def _worker(tasks, send) -> None:
     send.close()
 
 
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _work_in_process(src_uri: str, files: Files, config) -> tuple[str, bytes]:

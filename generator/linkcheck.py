@@ -40,18 +40,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import gc
 import multiprocessing
 import os
 import posixpath
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.parsers import expat
+
+from .background import can_fork, frozen_for_fork
 
 URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -271,8 +271,7 @@ def _xml_links(folder: Path, rel: str, site_url: str, host: str, entries: dict[b
 
 
 def _in_parallel(workers: int | None, nbytes: int) -> bool:
-    # Fork only from a single-threaded process (a fork copies other threads' locks).
-    if workers == 1 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or not can_fork():
         return False
     return workers is not None or (nbytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1)
 
@@ -428,11 +427,8 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
     nbytes = sum((site.folder / f).stat().st_size for f in [*xml_files, SEARCH_INDEX] if f in site.files)
     pool = None
     if _in_parallel(workers, nbytes):
-        gc.freeze()  # the child's garbage collections then leave the memory it shares with us alone
-        try:
+        with frozen_for_fork():
             pool = multiprocessing.get_context("fork").Pool(1)
-        finally:
-            gc.unfreeze()
     try:
         feeds = pool.apply_async(_read_feeds_and_index, feeds_job) if pool else None
         html_files = _check_pages(site)

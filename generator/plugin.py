@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .background import Background
 from .cache import RenderCache
-from .feeds import FeedMemo, FeedSite, feed_paths, iter_feeds, tag_sitemap
+from .feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
 from .grouping import group
 from .incremental import Incremental
 from .memo import BuildMemo
@@ -80,7 +80,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     serving = False
     epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
-    feed_memo: FeedMemo | None = None  # only under serve: set in on_startup
+    feed_memo: BuildMemo | None = None  # only under serve: set in on_startup
     page_memo: BuildMemo | None = None  # likewise
     feeds: Background | None = None  # the feeds being written, from on_env to on_post_build
 
@@ -89,7 +89,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
         self.incremental.start(dirty and self.serving)
         # Feed entries kept across serve rebuilds (see feeds.py); a build has no use for them.
-        self.feed_memo = FeedMemo() if self.serving else None
+        self.feed_memo = BuildMemo() if self.serving else None
         self.page_memo = BuildMemo() if self.serving else None  # generated pages' Markdown, likewise
 
     def on_config(self, config):
@@ -212,7 +212,7 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int, memo: FeedMemo | None = None) -> tuple[Problem, ...]:
+def write_feeds(site: Site, config, files: Files, limit: int, memo: BuildMemo | None = None) -> tuple[Problem, ...]:
     """Make the feeds from the digests' rendered HTML and write them to the site, one
     at a time (the feeds of a 10,000-note site are tens of MB; none stays in memory).
     Returns the problems to report (this may run in another process: see on_env)."""

@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -34,6 +33,7 @@ from urllib.parse import urlsplit
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .background import can_fork, cores, frozen_for_fork
 from .model import LINK_KINDS, Content, IssueMeta, Link, Note, Problem, Tag
 from .slugs import is_note_slug, slugify
 
@@ -718,9 +718,8 @@ class _ReadAhead:
         self.waiting: dict[str, tuple[Any, Any]] = {}  # a share's first note -> (worker, its pipe)
         self.workers: list[Any] = []
         todo = [source for source in notes if source.rel not in _PARSED]
-        parts = min(_cores(), len(todo) // max(PARALLEL_MIN_FILES, 1))
-        # Fork only from a single-threaded process (a fork copies other threads' locks).
-        if parts < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        parts = min(cores(), len(todo) // max(PARALLEL_MIN_FILES, 1))
+        if parts < 2 or not can_fork():
             return
         context = multiprocessing.get_context("fork")
         # This process takes a bigger first share: a worker also pickles what it made.
@@ -733,7 +732,8 @@ class _ReadAhead:
             receiver, sender = context.Pipe(duplex=False)
             worker = context.Process(target=_read_ahead, args=(share, resolver, sender), daemon=True)
             try:
-                worker.start()
+                with frozen_for_fork():
+                    worker.start()
             except OSError:  # cannot fork now: the pass reads these notes itself
                 receiver.close()
                 break
@@ -819,11 +819,6 @@ class _Entries(pickle.Unpickler):
             return self.tags.__getitem__
         return super().find_class(module, name)
 
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _field_line(root: Path, rel: str, key: str) -> int:

@@ -316,7 +316,7 @@ from generator import reader
 
 root, options = Path(sys.argv[1]), json.loads(sys.argv[2])
 reader.PARALLEL_MIN_FILES = 1  # fork for any number of notes
-reader._cores = lambda: 3  # two workers and this process, on any machine
+reader.cores = lambda: 3  # two workers and this process, on any machine
 if options["failing_workers"]:
     reader._read_ahead = lambda *args: os._exit(1)
 parsed_here = []  # notes whose YAML this process loaded (the workers' count is not seen here)
