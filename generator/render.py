@@ -1,8 +1,10 @@
 """Stage 3: render every page of the site as Markdown text.
 
-Pure: Site in, Pages out. Links between generated pages are written as links to
-their .md sources, so the site engine resolves them (for any URL scheme) and
-its strict build validates every link and anchor.
+Pure: Site in, Pages out. Links in Markdown text are written as links to their
+.md sources, so the site engine resolves them (for any URL scheme) and its strict
+build validates them. Links inside finished HTML blocks (html_block), which the
+engine leaves alone, are the URLs it would have made (page_url), checked by the
+site's link check.
 
 Escaping rule: front matter is plain text. Every string from front matter goes
 through `md_text` (Markdown text) or `html_text` (page meta: title,
@@ -24,7 +26,7 @@ import yaml
 
 from .grouping import month_label
 from .memo import NO_MEMO, BuildMemo
-from .model import Month, Note, Page, Site, TagIndex
+from .model import Month, Note, Page, Site, Tag, TagIndex
 from .slugs import section_anchor
 
 BADGE_LABELS = {"paper": "Paper", "code": "Code", "demo": "Demo", "blog": "Blog", "video": "Video", "data": "Data"}
@@ -146,14 +148,17 @@ def paper_entry(note: Note, page: str, directory_urls: bool = True) -> str:
         head.append(f'<p class="nl-authors">{html_text(", ".join(note.authors))}</p>')
     badges = [_badge("paper", note.url)] + [_badge(l.kind, l.url) for l in note.links]
     head.append(f'<p class="nl-links">{" ".join(badges)}</p>')
-    chips = " ".join(f'<a class="nl-chip" href="{page_url(page, tag_path(t.slug), directory_urls)}">{html_text(t.name)}</a>'
-                     for t in note.tags)
+    chips = " ".join(_chip(page_url(page, tag_path(t.slug), directory_urls), t) for t in note.tags)
     head.append(f'<p class="nl-tags">{chips}</p>')
     parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}", html_block("\n".join(head))]
     if note.body.strip():
         parts.append(note.body.strip())
     parts.append(html_block(f"<!-- /nl-paper:{note.slug} -->"))
     return "\n\n".join(parts)
+
+
+def _chip(href: str, tag: Tag) -> str:
+    return f'<a class="nl-chip" href="{href}">{html_text(tag.name)}</a>'
 
 
 def _badge(kind: str, url: str) -> str:
@@ -245,7 +250,7 @@ def _tag_list_item(note: Note, directory_urls: bool) -> tuple[str, tuple[tuple[s
     head = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
     if note.authors:
         head += f" — {html_text(', '.join(note.authors))}"
-    chips = tuple((t.slug, f'<a class="nl-chip" href="{url(tag_path(t.slug))}">{html_text(t.name)}</a>') for t in note.tags)
+    chips = tuple((t.slug, _chip(url(tag_path(t.slug)), t)) for t in note.tags)
     return head, chips
 
 
