@@ -18,7 +18,7 @@ def main(config_file: str) -> None:
     from mkdocs.config import load_config
 
     from generator.grouping import group
-    from generator.reader import read_content
+    from generator.read import read_content
     from generator.render import render_site
 
     imported = time.perf_counter()

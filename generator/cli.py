@@ -16,8 +16,8 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
-from .linkcheck import check_site
-from .reader import read_content
+from .checks.linkcheck import check_site
+from .read import read_content
 from .render import plural
 from .scaffold import ScaffoldError, new_issue, new_note
 

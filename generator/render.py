@@ -25,7 +25,7 @@ from urllib.parse import quote
 import yaml
 
 from .grouping import month_label
-from .memo import NO_MEMO, BuildMemo
+from .speed.memo import NO_MEMO, BuildMemo
 from .model import Month, Note, Page, Site, Tag, TagIndex
 from .slugs import section_anchor
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .grouping import month_label
-from .reader import MONTH_RE
+from .read import MONTH_RE
 from .slugs import ascii_slug
 
 

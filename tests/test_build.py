@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.grouping import group
-from generator.reader import read_content
+from generator.read import read_content
 from helpers import REPO, TAGS, BuiltSite, build, note_md, parse_html, run_cli, write_project
 
 SITE_NAME = "ML Paper Digest"

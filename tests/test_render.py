@@ -265,7 +265,7 @@ def test_pages_kept_across_serve_rebuilds_are_never_stale():
     is unchanged; any edit gives fresh pages, equal to rendering without the memo."""
     import dataclasses
 
-    from generator.memo import BuildMemo
+    from generator.speed.memo import BuildMemo
     memo = BuildMemo()
     site = fixed_site()
     assert render_site(site, "D", memo=memo) == render_site(site, "D")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.reader import read_content
+from generator.read import read_content
 from generator.scaffold import ScaffoldError, new_issue, new_note
 from helpers import run_cli
 

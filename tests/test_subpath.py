@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import pytest
 
-from generator.linkcheck import check_site
+from generator.checks.linkcheck import check_site
 from helpers import build, note_md, write_project
 
 SITE_URL = "https://example.org/newsletter/"

@@ -51,7 +51,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.parsers import expat
 
-from .background import can_fork, frozen_for_fork
+from ..speed.background import can_fork, frozen_for_fork
 
 URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import reader
+from generator import read as reader
 from generator.model import Link, Tag
-from generator.reader import read_content
+from generator.read import read_content
 from helpers import REPO, note_md
 
 
@@ -312,7 +312,7 @@ def test_front_matter_is_loaded_as_pyyaml_loads_it():
 READER = """
 import json, os, pickle, sys
 from pathlib import Path
-from generator import reader
+from generator import read as reader
 
 root, options = Path(sys.argv[1]), json.loads(sys.argv[2])
 reader.PARALLEL_MIN_FILES = 1  # fork for any number of notes

@@ -30,22 +30,22 @@ from mkdocs.config.base import ValidationError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .background import Background
+from ..speed.background import Background
 from .cache import RenderCache
-from .feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
-from .grouping import group
+from ..outputs.feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
+from ..grouping import group
 from .incremental import Incremental
-from .memo import BuildMemo
-from .model import Content, Problem, Site
-from .reader import forget as forget_read_memos
-from .reader import read_content
-from .render import content_epoch, issue_path, navigation, render_site
+from ..speed.memo import BuildMemo
+from ..model import Content, Problem, Site
+from ..read import forget as forget_read_memos
+from ..read import read_content
+from ..render import content_epoch, issue_path, navigation, render_site
 
 log = get_plugin_logger("newsletter")
 
 # Extensions the generated Markdown relies on (anchors and classes via attr_list;
 # finished HTML blocks passed through as they are: rawhtml.py).
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc", "generator.rawhtml")
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc", "generator.mkdocs.rawhtml")
 
 
 class NonNegative(c.Type):

@@ -24,7 +24,7 @@ import re
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from .render import html_block_digest
+from ..render import html_block_digest
 
 _BLOCK = re.compile(r"^<!-- nl-html (?P<digest>[0-9a-f]{16}) -->\n(?P<html>.*?)\n<!-- /nl-html -->$", re.M | re.S)
 

@@ -64,9 +64,9 @@ from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urljoin
 
-from .memo import NO_MEMO, BuildMemo
-from .model import Month, Note, Problem, Site, Tag
-from .render import SITE_FEED, issue_path, tag_feed_path, tag_path
+from ..speed.memo import NO_MEMO, BuildMemo
+from ..model import Month, Note, Problem, Site, Tag
+from ..render import SITE_FEED, issue_path, tag_feed_path, tag_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.linkcheck import _scan, check_site
+from generator.checks.linkcheck import _scan, check_site
 from helpers import build, note_md, run_cli, write_project
 
 SITE_URL = "https://example.org/"

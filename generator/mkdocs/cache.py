@@ -30,8 +30,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import meta as page_meta
 
-from .background import can_fork, cores, frozen_for_fork
-from .render import PAPER_LIST_START
+from ..speed.background import can_fork, cores, frozen_for_fork
+from ..render import PAPER_LIST_START
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
 FORMAT = 2  # bump when the stored result changes shape

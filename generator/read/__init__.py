@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .background import can_fork, cores, frozen_for_fork
-from .model import LINK_KINDS, Content, IssueMeta, Link, Note, Problem, Tag
-from .slugs import is_note_slug, slugify
+from ..speed.background import can_fork, cores, frozen_for_fork
+from ..model import LINK_KINDS, Content, IssueMeta, Link, Note, Problem, Tag
+from ..slugs import is_note_slug, slugify
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 from benchmarks.corpus import make_notes, write_newsletter  # noqa: E402
 from generator.slugs import slugify  # noqa: E402
@@ -114,7 +114,7 @@ def test_notes_kept_across_reads_follow_every_edit(tmp_path):
     save): an edited note, an edited vocabulary and unknown tags are read afresh."""
     sys.path.insert(0, str(REPO / "tests"))
     from helpers import TAGS, note_md, write_project
-    from generator.reader import read_content
+    from generator.read import read_content
 
     note = "content/notes/2021-03/a-paper.md"
     config = write_project(tmp_path, {note: note_md("First", tags=["GAN"]),
@@ -280,7 +280,7 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
 
 WORKERS = """
 import os, sys
-from generator import cache
+from generator.mkdocs import cache
 def work(uri):
     if uri == "error":
         raise ValueError("bad page")

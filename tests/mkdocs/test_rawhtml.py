@@ -15,7 +15,7 @@ SITE = list(EXTENSIONS)
 
 
 def convert(text: str, fast: bool = True) -> str:
-    return markdown.markdown(text, extensions=SITE + (["generator.rawhtml"] if fast else []))
+    return markdown.markdown(text, extensions=SITE + (["generator.mkdocs.rawhtml"] if fast else []))
 
 
 def squeeze(html: str) -> str:

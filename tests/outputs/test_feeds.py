@@ -13,7 +13,7 @@ from urllib.parse import unquote, quote
 import feedparser
 import pytest
 
-from generator.feeds import (XML_BASE, FeedMemo, FeedSite, _entry_xml, _serialize, absolute_urls, build_feeds,
+from generator.outputs.feeds import (XML_BASE, FeedMemo, FeedSite, _entry_xml, _serialize, absolute_urls, build_feeds,
                             issue_html, paper_fragments)
 from generator.model import Month, Note, Section, Site, Tag, TagIndex
 from helpers import TAGS, BuiltSite, build, note_md, parse_html, write_project
@@ -392,8 +392,8 @@ def test_feeds_are_made_one_at_a_time_and_streamed():
     """A build writes each feed as it is made (iter_feeds), in pieces, keeping no entry
     once written: the site feed of a large archive is tens of MB."""
     import io
-    from generator.feeds import iter_feeds
-    from generator.memo import NO_MEMO
+    from generator.outputs.feeds import iter_feeds
+    from generator.speed.memo import NO_MEMO
     meta, url_of = FeedSite("https://example.org/", "Digest"), lambda p: p.replace(".md", "/")
     site, digests = _two_issue_site()
     expected = build_feeds(site, meta, url_of, digests, 0, FeedMemo())[0]

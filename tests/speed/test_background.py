@@ -52,7 +52,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_background(case, tmp_path):
-    program = "import os, threading, pathlib, sys\nfrom generator.background import Background, can_fork\n" \
+    program = "import os, threading, pathlib, sys\nfrom generator.speed.background import Background, can_fork\n" \
               "assert can_fork()\ntmp = pathlib.Path(sys.argv[1])\n" + textwrap.dedent(CASES[case])
     run = subprocess.run([sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
