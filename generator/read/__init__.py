@@ -11,6 +11,8 @@ notes that `serve` reuses on each save. Loading YAML is most of the time, so on 
 large site forked workers parse and check shares of the notes not read before while
 the pass reads the first share, and only fill those memos (see `_ReadAhead`): the
 pass gives what it gives without them.
+
+May import: model, slugs, speed. No later stage, not MkDocs.
 """
 
 from __future__ import annotations
