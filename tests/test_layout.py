@@ -18,7 +18,7 @@ GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 # Tiers in pipeline order. A module may import its own package and anything in an
 # earlier tier, nothing in its own tier's other packages or in a later tier.
 TIERS = [
-    ("model", "slugs", "speed"),  # plain data, slug rules, speed-ups: shared by every stage
+    ("model", "slugs", "identity", "speed"),  # plain data, slug and paper-identity rules, speed-ups: shared by every stage
     ("read", "sources"),  # stage 1, and metadata from outside for the editor's commands
     ("grouping",),  # stage 2
     ("render",),  # stage 3
