@@ -1,4 +1,4 @@
-"""reader.py: fields, tag resolution by slug, vocabulary checks, cross-file checks.
+"""generator/read/: fields, tag resolution by slug, vocabulary checks, cross-file checks.
 
 Each test writes a real content tree and reads it with `read_content`.
 """
@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import read as reader
+from generator.read import content as read_pass
+from generator.read import files as read_files
+from generator.read import frontmatter
 from generator.model import Link, Tag
 from generator.read import read_content
 from helpers import REPO, note_md
@@ -298,7 +300,7 @@ nested: {deeper: [1, 2.5, null, ~, true]}
 
 
 def test_front_matter_is_loaded_as_pyyaml_loads_it():
-    fm, problem = reader.parse_front_matter(f"---\n{TRICKY_YAML}---\nbody\n", "content/notes/2021-03/x.md")
+    fm, problem = frontmatter.parse_front_matter(f"---\n{TRICKY_YAML}---\nbody\n", "content/notes/2021-03/x.md")
     assert problem is None
     expected = yaml.load(TRICKY_YAML, Loader=yaml.SafeLoader)  # PyYAML's own, pure-Python safe loader
     assert fm.meta == expected
@@ -313,15 +315,16 @@ READER = """
 import json, os, pickle, sys
 from pathlib import Path
 from generator import read as reader
+from generator.read import ahead, content as read_pass, frontmatter
 
 root, options = Path(sys.argv[1]), json.loads(sys.argv[2])
-reader.PARALLEL_MIN_FILES = 1  # fork for any number of notes
-reader.cores = lambda: 3  # two workers and this process, on any machine
+ahead.PARALLEL_MIN_FILES = 1  # fork for any number of notes
+ahead.cores = lambda: 3  # two workers and this process, on any machine
 if options["failing_workers"]:
-    reader._read_ahead = lambda *args: os._exit(1)
+    ahead._read_ahead = lambda *args: os._exit(1)
 parsed_here = []  # notes whose YAML this process loaded (the workers' count is not seen here)
-parse = reader._parse_front_matter
-reader._parse_front_matter = lambda text, rel: parsed_here.append(rel) or parse(text, rel)
+parse = frontmatter._parse_front_matter
+frontmatter._parse_front_matter = lambda text, rel: parsed_here.append(rel) or parse(text, rel)
 reads = []
 for edits in options["steps"]:
     for rel, text in edits.items():
@@ -329,7 +332,7 @@ for edits in options["steps"]:
     parsed_here.clear()
     content = reader.read_content(root / "content", root / "site_config" / "tags.yml", root, options["unknown_tags"])
     # The vocabulary's tags are this process's objects, whoever read the note, as in a sequential read.
-    own_tags = {id(tag) for tag in reader._vocabulary_tags(reader._VOCABULARY[0])}
+    own_tags = {id(tag) for tag in ahead.vocabulary_tags(read_pass.VOCABULARY[0])}
     assert all(id(tag) in own_tags for note in content.notes for tag in note.tags if tag.known)
     reads.append((content, [rel for rel in parsed_here if rel.startswith("content/notes/")]))
 sys.stdout.buffer.write(pickle.dumps(reads))
@@ -349,8 +352,8 @@ def read_on_every_core(config: Path, steps=({},), unknown_tags="warn", failing_w
 
 def month_notes(config: Path) -> int:
     content = config.parent / "content"
-    return sum(isinstance(s, reader.SourceFile) and reader._month_folder(s.folder)
-               for s in reader.walk_markdown(content / "notes", config.parent, content))
+    return sum(isinstance(s, read_files.SourceFile) and read_pass.month_folder(s.folder)
+               for s in read_files.walk_markdown(content / "notes", config.parent, content))
 
 
 def messy_project(make_project) -> Path:
