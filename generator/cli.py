@@ -130,7 +130,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_check_site(args) -> int:
-    """Every internal link and #fragment of a built site resolves (see linkcheck.py)."""
+    """Every internal link and #fragment of a built site resolves (see checks/linkcheck.py)."""
     site_dir = Path(args.site)
     if not site_dir.is_dir():
         print(f"newsletter: no built site at {site_dir}; run newsletter build first", file=sys.stderr)
@@ -163,7 +163,7 @@ def cmd_serve(args) -> int:
 
     argv = ["serve", "--config-file", str(args.config), "--dev-addr", args.dev_addr]
     if not args.full_rebuilds:
-        argv.append("--dirty")  # the plugin rebuilds only the pages a change touches (see incremental.py)
+        argv.append("--dirty")  # the plugin rebuilds only the pages a change touches (see mkdocs/incremental.py)
     return cli.main(args=argv, prog_name="newsletter serve", standalone_mode=True)
 
 

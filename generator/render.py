@@ -133,7 +133,7 @@ def html_block_digest(html: str) -> str:
 def html_block(html: str) -> str:
     """A block of finished HTML in a page's Markdown. It is plain raw HTML to any
     Markdown engine; the markers let the site's Markdown pass it through without
-    parsing it again (rawhtml.py). Every text in it was escaped by html_text."""
+    parsing it again (mkdocs/rawhtml.py). Every text in it was escaped by html_text."""
     return f"<!-- nl-html {html_block_digest(html)} -->\n{html}\n<!-- /nl-html -->"
 
 

@@ -5,17 +5,17 @@ plugin instance lives across rebuilds, and the site (content, pages, feeds) is
 derived anew in every build. What is kept from one rebuild to the next only
 saves work, and is keyed by everything it is made from, so it cannot go stale:
 - `feed_memo`: each feed entry's XML, keyed by the note or issue, the digest HTML
-  it is cut from, its URLs and the site's name and URL (feeds.py);
+  it is cut from, its URLs and the site's name and URL (outputs/feeds.py);
 - `page_memo`: each digest's and tag page's Markdown, keyed by its month or tag
   index (every note in it), the site's name and the URL settings (render.py);
 - `incremental` (only under `serve --dirty`): a digest of each page's Markdown
   and of what all pages share, to tell MkDocs which pages to render again; the
   last HTML and search entries of pages not rendered again, which are exactly
   those whose Markdown and shared inputs are unchanged; compiled theme templates,
-  which Jinja checks against their source (incremental.py);
+  which Jinja checks against their source (mkdocs/incremental.py);
 - the render cache on disk, keyed by each page's Markdown and everything else its
-  HTML depends on (cache.py); in the reader, parsed front matter and validated
-  notes, keyed by the file's text and the tag vocabulary (reader.py).
+  HTML depends on (mkdocs/cache.py); in the reader, parsed front matter and validated
+  notes, keyed by the file's text and the tag vocabulary (read/frontmatter.py, read/notes.py).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class NewsletterConfig(base.Config):
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
     drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
     feed_limit = NonNegative("every entry", default=50)  # newest entries per Atom feed
-    render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see cache.py)
+    render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see mkdocs/cache.py)
     render_workers = NonNegative("one per core", default=0)  # processes rendering pages; 1: no extra process
 
 
@@ -88,7 +88,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.serving = command == "serve"
         self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
         self.incremental.start(dirty and self.serving)
-        # Feed entries kept across serve rebuilds (see feeds.py); a build has no use for them.
+        # Feed entries kept across serve rebuilds (see outputs/feeds.py); a build has no use for them.
         self.feed_memo = BuildMemo() if self.serving else None
         self.page_memo = BuildMemo() if self.serving else None  # generated pages' Markdown, likewise
 
@@ -141,7 +141,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.templates(env)
         self.incremental.restore(files)
         if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            # Written by another process while MkDocs renders the templates (background.py),
+            # Written by another process while MkDocs renders the templates (speed/background.py),
             # but under serve here, where the memo of feed entries lives on to the next rebuild.
             site, limit, memo = self.site, self.config.feed_limit, self.feed_memo
             self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo), inline=memo is not None)

@@ -14,7 +14,7 @@ editor copied into a note included, is left to Markdown as ordinary raw HTML.
 
 MkDocs does not rewrite or validate links inside raw HTML, so the render stage
 writes final URLs there (render.page_url) and the site's link check validates
-them (linkcheck.py).
+them (checks/linkcheck.py).
 """
 
 from __future__ import annotations

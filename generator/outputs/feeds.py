@@ -212,7 +212,7 @@ def _serialize_parts(feed: ET.Element, entries: Iterable[str]) -> Iterator[bytes
     yield b"\n</feed>\n"
 
 
-# Entries' XML kept across the builds of one process (`mkdocs serve`), see memo.py.
+# Entries' XML kept across the builds of one process (`mkdocs serve`), see speed/memo.py.
 FeedMemo = BuildMemo
 
 

@@ -1,4 +1,4 @@
-"""Link integrity: generator/linkcheck.py rule by rule on hand-made folders, then on a
+"""Link integrity: generator/checks/linkcheck.py rule by rule on hand-made folders, then on a
 real build (each kind of link is proven checked by breaking it in a copy), and the
 check as `newsletter check --site` and inside `newsletter build`."""
 

@@ -1,13 +1,13 @@
 """The speed-ups change nothing but speed.
 
-- Parallel rendering and the on-disk render cache (generator/cache.py): the same
+- Parallel rendering and the on-disk render cache (generator/mkdocs/cache.py): the same
   project built without them, with them from cold, and again from the warm cache
   gives byte-identical files, and the same warnings.
-- Incremental preview (generator/incremental.py, `newsletter serve`): after
+- Incremental preview (generator/mkdocs/incremental.py, `newsletter serve`): after
   edits that touch one page, add and remove a tag page, change the navigation
   and a theme template, every page served, every feed and the search index equal a full
   build of the same content; a removed page is gone; an edited note's feed
-  entries change at once (feed entries are kept across rebuilds, see feeds.py).
+  entries change at once (feed entries are kept across rebuilds, see outputs/feeds.py).
 
 Every build is a real `newsletter build` / `newsletter serve` in its own process.
 """

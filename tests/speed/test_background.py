@@ -1,4 +1,4 @@
-"""background.py: a job in a forked process, its result or its failure collected later.
+"""speed/background.py: a job in a forked process, its result or its failure collected later.
 
 Each case runs in a fresh Python process: the browser tests leave Playwright's
 threads in the pytest process, and Background never forks beside other threads."""
