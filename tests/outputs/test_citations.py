@@ -251,3 +251,11 @@ def test_drafts_are_in_no_citation_or_data_file(site):
     for name in [*bib_files(site), "papers.json", "papers.csl.json", "feed.json"]:
         assert "SECRET" not in (site / name).read_text(encoding="utf-8"), name
 
+
+
+@pytest.mark.parametrize("value", ["a b&c=d/é%~_.-+", "".join(map(chr, range(128))), "Zoë Ångström", "x\u2014y 王"])
+def test_coins_values_are_form_encoded_as_urlencode_does(value):
+    from urllib.parse import quote_plus
+
+    from generator.citation import _form
+    assert _form(value) == quote_plus(value, safe="")
