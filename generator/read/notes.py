@@ -13,7 +13,7 @@ from .files import SourceFile, read_text
 from .frontmatter import FrontMatter, parse_front_matter
 from .vocabulary import TagResolver, Vocabulary
 
-NOTE_FIELDS = ("title", "url", "authors", "tags", "section", "date", *LINK_KINDS, "issue", "draft")
+NOTE_FIELDS = ("title", "url", "authors", "tags", "section", "date", *LINK_KINDS, "issue", "draft", "repeat")
 ISSUE_FIELDS = ("title", "summary", "sections", "draft")
 
 
@@ -66,13 +66,15 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
     links = tuple(Link(kind, u) for kind in LINK_KINDS if (u := check.url(kind)) is not None)
     month = check.month("issue") or folder_month
     draft = check.boolean("draft")
+    repeat = check.boolean("repeat")
     tags = resolver.resolve(written_tags, check) if written_tags else ()
     if written_tags and not tags:
         check.problem("tags", "no usable tag")
     if check.failed or title is None or url is None:
         return None, check.problems
     note = Note(slug=slug, month=month, title=title, url=url, tags=tags, authors=authors, section=section or None,
-                date=date, links=links, draft=draft, body=fm.body, path=source.rel)
+                date=date, links=links, draft=draft, body=fm.body, path=source.rel, repeat=repeat,
+                body_line=fm.body_line)
     return note, check.problems
 
 
