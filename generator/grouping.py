@@ -77,7 +77,7 @@ def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple
         used = {slugify(n.section) for n in month_notes if n.section}
         for name in issue.sections:
             if slugify(name) not in used:
-                problems.append(Problem(issue.path, 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
+                problems.append(Problem(issue.path, issue.sections_line or 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
         sections = group_sections(month_notes, issue.sections)
         problems += anchor_clashes(sections)
         months.append(Month(

@@ -81,6 +81,8 @@ class IssueMeta:
     draft: bool = False
     body: str = ""
     path: str = ""
+    body_line: int = 0  # line of the file the body starts on (0: unknown)
+    sections_line: int = 0  # line of `sections:` (0: none), for problems with the order it gives
 
 
 @dataclass(frozen=True)

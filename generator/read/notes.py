@@ -7,7 +7,8 @@ Note (`NOTES`): `serve` reads every note on each save.
 from __future__ import annotations
 
 from ..model import LINK_KINDS, IssueMeta, Link, Note, Problem
-from ..slugs import is_note_slug, slugify
+from ..slugs import ascii_slug, is_note_slug
+from .body import check_body
 from .fields import MONTH_RE, FieldChecker
 from .files import SourceFile, read_text
 from .frontmatter import FrontMatter, parse_front_matter
@@ -55,7 +56,7 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
     fm = check.fm
     slug = source.stem
     if not is_note_slug(slug):
-        suggestion = slugify(slug).encode("ascii", "ignore").decode() or "paper-title"
+        suggestion = ascii_slug(slug, max_length=len(slug) * 4) or "paper-title"  # the slug new-note would make: accents transliterated
         check.problems.append(Problem(source.rel, 1, f"file name {source.name!r} is not a slug (lowercase letters, digits, hyphens): rename it to {suggestion}.md"))
     title = check.text("title", required=True)
     url = check.url("url", required=True)
@@ -70,6 +71,7 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
     tags = resolver.resolve(written_tags, check) if written_tags else ()
     if written_tags and not tags:
         check.problem("tags", "no usable tag")
+    check.problems += check_body(fm.body, fm.body_line, source.rel)
     if check.failed or title is None or url is None:
         return None, check.problems
     note = Note(slug=slug, month=month, title=title, url=url, tags=tags, authors=authors, section=section or None,
@@ -90,7 +92,9 @@ def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
     summary = check.text("summary") or ""
     sections = check.string_list("sections", "section names") or ()
     draft = check.boolean("draft")
+    check.problems += check_body(fm.body, fm.body_line, source.rel)
     if check.failed:
         return None, check.problems
     return IssueMeta(month=month, title=title or None, summary=summary, sections=sections, draft=draft,
-                     body=fm.body, path=source.rel), check.problems
+                     body=fm.body, path=source.rel, body_line=fm.body_line, sections_line=fm.line_of("sections")
+                     if "sections" in fm.meta else 0), check.problems
