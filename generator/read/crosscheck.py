@@ -10,6 +10,7 @@ again on purpose); a `repeat: true` with nothing earlier is itself a warning.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from ..identity import paper_id
@@ -53,12 +54,16 @@ def cross_checks(notes: list[Note], root: Path) -> tuple[list[Note], list[Proble
     return kept, problems
 
 
+# `serve` checks every note on each save: a URL's identity is worked out once (~10 µs each).
+_identity = functools.lru_cache(maxsize=1 << 16)(paper_id)
+
+
 def same_paper(notes: list[Note], root: Path) -> list[Problem]:
     """One published note per paper identity, earliest issue first; drafts are not published."""
     problems: list[Problem] = []
     seen: dict[str, list[Note]] = {}
     for note in sorted((n for n in notes if not n.draft), key=lambda n: (n.month, n.path)):
-        key = paper_id(note.url)
+        key = _identity(note.url)
         before = seen.setdefault(key, [])
         same_issue = [n for n in before if n.month == note.month]
         if same_issue:
