@@ -16,6 +16,7 @@ May import: model, slugs, identity. Not read/ or a later stage, not MkDocs.
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote, urlsplit
 
 from .. import identity
 from .arxiv import fetch_arxiv
@@ -74,11 +75,9 @@ def _catch(call):
 def _doi_as_written(text: str) -> str:
     """The DOI with its case as the editor wrote it (identity.doi case-folds; Crossref
     matches either, and answers with the registered spelling)."""
-    from urllib.parse import unquote, urlsplit
     text = text.strip()
-    for prefix in ("doi:", "DOI:", "Doi:"):
-        if text.startswith(prefix):
-            return text[len(prefix):].strip()
+    if text[:4].lower() == "doi:":
+        return text[4:].strip()
     if text.lower().startswith(("http://", "https://")):
         return unquote(urlsplit(text).path).lstrip("/")
     return text
