@@ -40,7 +40,7 @@ _ATTRIBUTE = re.compile(r"""(?:^|\s)(href|src|action|formaction|poster|xlink:hre
                         re.IGNORECASE)
 # [text](destination "title") and ![alt](destination); [text] may hold one level of brackets.
 _INLINE_LINK = re.compile(r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
 _LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d+[.)])(?:\s|$)")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # with match(): at the start (or at pos)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")

@@ -56,6 +56,7 @@ def test_stray_closing_tag_and_misnested_tags():
     "Autolinks: <https://arxiv.org/abs/2102.07074> and <editor@papers.test>.",
     "Comparison a < b and c > d, 3 <4.",
     "- item\n\n    <div>\n    continued item\n    </div>",
+    "A footnote.[^1]\n\n[^1]: The footnote, not a link.",
 ])
 def test_what_is_fine(body):
     assert problems_of(body) == []
@@ -94,6 +95,10 @@ def test_javascript_link_reported_by_check_against_the_note(make_project):
     assert run.code == 1
     assert run.out.splitlines()[0] == ("content/notes/2021-03/a.md:9: a 'javascript:' link runs code in the reader's browser "
                                        "and is not published; link an http(s) page instead")
+
+
+def test_footnotes_are_not_links():
+    assert links("Claim.[^1]\n\n[^1]: The source.", 1) == []
 
 
 def test_relative_links_are_found_outside_code():
