@@ -180,7 +180,8 @@ def cmd_new_note(args) -> int:
     settings = plugin_settings(args.config)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
     authors = [a.strip() for a in (args.authors or "").split(",") if a.strip()]
-    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors)
+    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors,
+                    repeat=args.repeat)
     print(f"created {os.path.relpath(path)}")
     return 0
 
@@ -226,6 +227,8 @@ def cmd_new_note_from(args) -> int:
                             f"to feature it again, add --repeat (writes repeat: true)")
     if args.title:
         record = replace(record, title=args.title.strip())
+    if args.authors:
+        record = replace(record, authors=tuple(_split_list(args.authors)))
     path = note_from_record(content_dir, args.month, record, _split_list(args.tags), args.section, args.abstract, args.repeat)
     print(f"created {os.path.relpath(path)} from {record.source}: {record.title!r}, {plural(len(record.authors), 'author')}"
           + (f", first version {record.date.isoformat()}" if record.date and record.source == "arXiv" else

@@ -58,7 +58,7 @@ def new_issue(content_dir: Path, month: str, title: str | None = None) -> Path:
 
 
 def new_note(content_dir: Path, month: str, title: str, url: str, tags: list[str] | None = None,
-             section: str | None = None, authors: list[str] | None = None) -> Path:
+             section: str | None = None, authors: list[str] | None = None, repeat: bool = False) -> Path:
     check_month(month)
     if not title.strip():
         raise ScaffoldError("the title must not be empty")
@@ -71,6 +71,8 @@ def new_note(content_dir: Path, month: str, title: str, url: str, tags: list[str
     fields: dict = {"title": title.strip(), "url": url, "authors": authors or [], "tags": tags or []}
     if section:
         fields["section"] = section
+    if repeat:
+        fields["repeat"] = True
     return _write_new(content_dir / "notes" / month / f"{slug}.md", _yaml_block(fields) + "\n" + PLACEHOLDER)
 
 

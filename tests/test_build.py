@@ -415,3 +415,8 @@ def test_repeat_entry_says_also_featured_in_and_its_link_lands_on_the_earlier_en
     assert (target, fragment) == ("issues/2021-03", "transgan")
     assert fragment in site.page(target).ids
     assert site.page("issues/2021-03").article.find_all("p", cls="nl-repeat") == []
+    # In the feeds too, with the link made absolute (a feed reader has no page to resolve it from).
+    import feedparser
+    entries = feedparser.parse((tmp_path / "site" / "tags" / "gans" / "feed.xml").read_bytes()).entries
+    (entry,) = [e for e in entries if e.title == "TransGAN, scaled up"]
+    assert 'Also featured in <a href="https://example.org/issues/2021-03/#transgan">' in entry.content[0].value

@@ -194,6 +194,23 @@ def test_new_note_from_a_paper_already_in_the_archive(make_project, api):
     assert read(config.parent).warnings == ()  # an acknowledged repeat
 
 
+def test_given_title_and_authors_replace_the_fetched_ones(make_project, api):
+    config = make_project({})
+    run = run_cli("-f", config, "new-note", "2021-04", "TransGAN", "--from", "2102.07074", "--authors", "Y. Jiang, S. Chang",
+                  "--tags", "GANs")
+    assert run.code == 0, run.text
+    (note,) = read(config.parent).notes
+    assert (note.slug, note.title, note.authors) == ("transgan", "TransGAN", ("Y. Jiang", "S. Chang"))
+
+
+def test_repeat_with_a_plain_url_note(make_project):
+    config = make_project({"content/notes/2021-03/a.md": note_md(url="https://arxiv.org/abs/2102.07074")})
+    run = run_cli("-f", config, "new-note", "2021-05", "A again", "--url", "https://arxiv.org/pdf/2102.07074v2", "--tags", "GANs",
+                  "--repeat")
+    assert run.code == 0, run.text
+    assert read(config.parent).problems == ()
+
+
 def test_new_note_needs_url_or_from(make_project):
     run = run_cli("-f", make_project({}), "new-note", "2021-04", "A title")
     assert run.code == 1 and "--url URL with a title, or --from URL_OR_ID" in run.err

@@ -28,6 +28,12 @@ def test_every_arxiv_form_finds_the_paper(api, form):
     assert api.requests[-1].endswith("id_list=2102.07074&max_results=1")  # the version is never sent
 
 
+def test_an_arxiv_doi_is_asked_of_arxiv(api):
+    record = lookup_one("https://doi.org/10.48550/arXiv.2102.07074")
+    assert (record.identity, record.source) == ("arxiv:2102.07074", "arXiv")
+    assert api.requests == ["/arxiv/api/query?id_list=2102.07074&max_results=1"]
+
+
 def test_multi_version_record_is_dated_by_its_first_version(api):
     record = lookup_one("https://arxiv.org/abs/1706.03762v5")
     assert record.date == dt.date(2017, 6, 12)  # v1; the entry itself is v7, updated 2023
