@@ -19,6 +19,7 @@ Pure functions over text; the reader calls them once per file.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -177,19 +178,20 @@ def _unsafe_links(text: str, first_line: int):
             yield line, f"a '{scheme}' link runs code in the reader's browser and is not published; link an http(s) page instead"
 
 
-def links(body: str, first_line: int) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=1 << 15)  # `serve` checks every body on each save; forget() clears it
+def links(body: str, first_line: int) -> tuple[tuple[int, str], ...]:
     """(line, destination) of the relative links in a body (no scheme, not only a #fragment)."""
     if "](" not in body and "]:" not in body and "=" not in body:
-        return []
+        return ()
     if not _maybe_relative(body):
-        return []  # the usual case (every link has a scheme), decided without a scan
+        return ()  # the usual case (every link has a scheme), decided without a scan
     text = literal_parts_removed(body)
     text = _COMMENT.sub(lambda m: _blank(m.group(0)), text)
     found = []
     for line, destination in _destinations(text, first_line):
         if _relative(destination):
             found.append((line, destination.strip()))
-    return sorted(found, key=lambda item: item[0])
+    return tuple(sorted(found, key=lambda item: item[0]))
 
 
 def _maybe_relative(body: str) -> bool:

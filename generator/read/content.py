@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..model import Content, IssueMeta, Note, Problem
 from .ahead import ReadAhead
-from .body import dead_links
+from .body import dead_links, links
+from .crosscheck import IDENTITY
 from .crosscheck import cross_checks
 from .fields import MONTH_RE
 from .files import SourceFile, links_leaving, rel_path, walk_markdown
@@ -26,6 +27,8 @@ def forget() -> None:
     PARSED.clear()
     NOTES.clear()
     VOCABULARY.clear()
+    links.cache_clear()
+    IDENTITY.cache_clear()
 
 
 def same_vocabulary(vocabulary: Vocabulary) -> Vocabulary:

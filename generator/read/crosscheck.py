@@ -55,7 +55,7 @@ def cross_checks(notes: list[Note], root: Path) -> tuple[list[Note], list[Proble
 
 
 # `serve` checks every note on each save: a URL's identity is worked out once (~10 µs each).
-_identity = functools.lru_cache(maxsize=1 << 16)(paper_id)
+IDENTITY = functools.lru_cache(maxsize=1 << 16)(paper_id)
 
 
 def same_paper(notes: list[Note], root: Path) -> list[Problem]:
@@ -63,7 +63,7 @@ def same_paper(notes: list[Note], root: Path) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, list[Note]] = {}
     for note in sorted((n for n in notes if not n.draft), key=lambda n: (n.month, n.path)):
-        key = _identity(note.url)
+        key = IDENTITY(note.url)
         before = seen.setdefault(key, [])
         same_issue = [n for n in before if n.month == note.month]
         if same_issue:

@@ -18,13 +18,11 @@ import feedparser
 
 from .. import identity
 from .http import SourceError, get
-from .records import Record
+from .records import Record, repository_url
 
 ENV = "NEWSLETTER_ARXIV_API"
 DEFAULT_API = "https://export.arxiv.org/api/query"
 BATCH = 100
-# A code repository named in the comment or abstract ("Code: https://github.com/...").
-_REPOSITORY = re.compile(r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+", re.IGNORECASE)
 
 
 def api_base() -> str:
@@ -78,17 +76,14 @@ def _record(found: str, entry) -> Record:
     comment = str(entry.get("arxiv_comment", ""))
     paragraphs = re.split(r"\n\s*\n", str(entry.get("summary", "")))
     abstract = "\n\n".join(text for p in paragraphs if (text := _clean(p)))
-    links = []
-    repository = _REPOSITORY.search(comment) or _REPOSITORY.search(abstract)
-    if repository:
-        links.append(("code", _as_url(repository.group(0))))
+    repository = repository_url(comment) or repository_url(abstract)
     return Record(
         identity=identity.paper_id(url),
         title=_clean(entry.get("title", "")),
         url=url,
         authors=tuple(_clean(a.get("name", "")) for a in entry.get("authors", []) if a.get("name", "").strip()),
         date=dt.date(published.tm_year, published.tm_mon, published.tm_mday) if published else None,
-        links=tuple(links),
+        links=(("code", repository),) if repository else (),
         abstract=abstract,
         source="arXiv",
     )
@@ -98,9 +93,3 @@ def _clean(text: str) -> str:
     """arXiv hard-wraps titles and abstracts; one line of single spaces each."""
     return " ".join(text.split())
 
-
-def _as_url(found: str) -> str:
-    found = found.rstrip(".")
-    if found.lower().endswith(".git"):
-        found = found[:-4]
-    return found if found.lower().startswith(("http://", "https://")) else f"https://{found}"

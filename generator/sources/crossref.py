@@ -16,9 +16,8 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 from .. import identity
-from .arxiv import _REPOSITORY, _as_url
 from .http import SourceError, get
-from .records import Record
+from .records import Record, repository_url
 
 ENV = "NEWSLETTER_CROSSREF_API"
 DEFAULT_API = "https://api.crossref.org"
@@ -49,14 +48,14 @@ def fetch_crossref(doi: str, timeout: float) -> Record:
     registered = work.get("DOI") or doi
     canonical = f"https://doi.org/{registered}"
     abstract = _text(work.get("abstract", ""), paragraphs=True)
-    repository = _REPOSITORY.search(abstract)
+    repository = repository_url(abstract)
     return Record(
         identity=identity.paper_id(canonical),
         title=title,
         url=canonical,
         authors=tuple(name for author in work.get("author", []) if (name := _name(author))),
         date=_date(work),
-        links=(("code", _as_url(repository.group(0))),) if repository else (),
+        links=(("code", repository),) if repository else (),
         abstract=abstract,
         source="Crossref",
     )

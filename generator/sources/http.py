@@ -17,7 +17,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 DEFAULT_TIMEOUT = 10.0
-USER_AGENT = "ml-newsletter/0.1 (newsletter new-note --from; one request per command)"
+USER_AGENT = "ml-newsletter/0.1 (newsletter new-note --from / import)"
 
 
 class SourceError(Exception):

@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+# A code repository named in a comment or abstract ("Code: https://github.com/...").
+REPOSITORY = re.compile(r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+", re.IGNORECASE)
+
+
+def repository_url(text: str) -> str | None:
+    """The first repository link in a text, as an https URL (sentence dot and .git cut)."""
+    found = REPOSITORY.search(text)
+    if not found:
+        return None
+    url = found.group(0).rstrip(".")
+    url = url[:-4] if url.lower().endswith(".git") else url
+    return url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
 
 
 @dataclass(frozen=True)

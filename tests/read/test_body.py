@@ -98,12 +98,12 @@ def test_javascript_link_reported_by_check_against_the_note(make_project):
 
 
 def test_footnotes_are_not_links():
-    assert links("Claim.[^1]\n\n[^1]: The source.", 1) == []
+    assert links("Claim.[^1]\n\n[^1]: The source.", 1) == ()
 
 
 def test_relative_links_are_found_outside_code():
     body = "[fig](../assets/fig.png) `[no](nowhere.md)`\n\n```\n[no](x.md)\n```\n[ref]: ../about.md\n<a href=\"2021-02.md#x\">x</a> [web](https://x.org) [top](#a)"
-    assert links(body, 1) == [(1, "../assets/fig.png"), (6, "../about.md"), (7, "2021-02.md#x")]
+    assert links(body, 1) == ((1, "../assets/fig.png"), (6, "../about.md"), (7, "2021-02.md#x"))
 
 
 def test_relative_links_that_lead_nowhere(make_project):
