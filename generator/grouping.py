@@ -117,14 +117,15 @@ def resolve_repeats(notes: list[Note], issues: dict[str, IssueMeta]) -> list[Not
     """A `repeat: true` note gets the published entries of the same paper in earlier issues
     (oldest first), for its "Also featured in" line; other notes are returned as they are."""
     if not any(note.repeat for note in notes):
-        return notes  # identities of 10,000 notes are not worth computing for nothing
+        return notes
     by_paper: dict[str, list[Note]] = defaultdict(list)
     for note in notes:
-        by_paper[paper_id(note.url)].append(note)
+        by_paper[note.identity or paper_id(note.url)].append(note)
     resolved = []
     for note in notes:
         if note.repeat:
-            before = sorted((n for n in by_paper[paper_id(note.url)] if n.month < note.month), key=lambda n: (n.month, n.slug))
+            before = sorted((n for n in by_paper[note.identity or paper_id(note.url)] if n.month < note.month),
+                            key=lambda n: (n.month, n.slug))
             titles = {n.month: (issues[n.month].title if n.month in issues else None) or month_label(n.month) for n in before}
             note = replace(note, earlier=tuple(Earlier(n.month, n.slug, titles[n.month]) for n in before))
         resolved.append(note)

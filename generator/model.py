@@ -57,6 +57,7 @@ class Note:
     body: str = ""  # the curator's Markdown
     path: str = ""  # source file, relative to the project root
     repeat: bool = False  # `repeat: true`: featured again on purpose (no duplicate warning)
+    identity: str = ""  # identity.paper_id(url), set by the reader: "arxiv:2102.07074", "doi:...", "url:..."
     earlier: tuple["Earlier", ...] = ()  # set by grouping for a repeat: where the paper was featured before
     body_line: int = 0  # line of the file the body starts on (0: unknown), for problems found in it
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from ..model import Content, IssueMeta, Note, Problem
 from .ahead import ReadAhead
 from .body import dead_links, links
-from .crosscheck import IDENTITY
 from .crosscheck import cross_checks
 from .fields import MONTH_RE
 from .files import SourceFile, links_leaving, rel_path, walk_markdown
@@ -28,7 +27,6 @@ def forget() -> None:
     NOTES.clear()
     VOCABULARY.clear()
     links.cache_clear()
-    IDENTITY.cache_clear()
 
 
 def same_vocabulary(vocabulary: Vocabulary) -> Vocabulary:

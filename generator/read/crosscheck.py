@@ -10,7 +10,6 @@ again on purpose); a `repeat: true` with nothing earlier is itself a warning.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from ..identity import paper_id
@@ -54,16 +53,12 @@ def cross_checks(notes: list[Note], root: Path) -> tuple[list[Note], list[Proble
     return kept, problems
 
 
-# `serve` checks every note on each save: a URL's identity is worked out once (~10 µs each).
-IDENTITY = functools.lru_cache(maxsize=1 << 16)(paper_id)
-
-
 def same_paper(notes: list[Note], root: Path) -> list[Problem]:
     """One published note per paper identity, earliest issue first; drafts are not published."""
     problems: list[Problem] = []
     seen: dict[str, list[Note]] = {}
     for note in sorted((n for n in notes if not n.draft), key=lambda n: (n.month, n.path)):
-        key = IDENTITY(note.url)
+        key = note.identity or paper_id(note.url)
         before = seen.setdefault(key, [])
         same_issue = [n for n in before if n.month == note.month]
         if same_issue:

@@ -6,6 +6,7 @@ Note (`NOTES`): `serve` reads every note on each save.
 
 from __future__ import annotations
 
+from ..identity import paper_id
 from ..model import LINK_KINDS, IssueMeta, Link, Note, Problem
 from ..slugs import ascii_slug, is_note_slug
 from .body import check_body
@@ -76,7 +77,7 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
         return None, check.problems
     note = Note(slug=slug, month=month, title=title, url=url, tags=tags, authors=authors, section=section or None,
                 date=date, links=links, draft=draft, body=fm.body, path=source.rel, repeat=repeat,
-                body_line=fm.body_line)
+                body_line=fm.body_line, identity=paper_id(url))
     return note, check.problems
 
 
@@ -96,5 +97,16 @@ def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
     if check.failed:
         return None, check.problems
     return IssueMeta(month=month, title=title or None, summary=summary, sections=sections, draft=draft,
-                     body=fm.body, path=source.rel, body_line=fm.body_line, sections_line=fm.line_of("sections")
-                     if "sections" in fm.meta else 0), check.problems
+                     body=fm.body, path=source.rel, body_line=fm.body_line,
+                     sections_line=_top_level_line(fm, "sections")), check.problems
+
+
+def _top_level_line(fm: FrontMatter, key: str) -> int:
+    """Line of a top-level field, found in the text: FrontMatter.line_of composes the YAML
+    again, worth it for a problem but not for every issue file read (0: absent)."""
+    if key not in fm.meta:
+        return 0
+    for index, line in enumerate(fm.yaml_text.split("\n")):
+        if line.startswith(key) and line[len(key):].lstrip().startswith(":"):
+            return fm.first_line + index
+    return fm.line_of(key)  # written some other way (quoted key): ask YAML

@@ -63,6 +63,7 @@ def test_repeat_true_acknowledges_the_second_feature(make_project):
     content = read(config)
     assert content.problems == ()
     assert [n.repeat for n in sorted(content.notes, key=lambda n: n.month)] == [False, True]
+    assert {n.identity for n in content.notes} == {"arxiv:2102.07074"}  # on the Note, for every later stage
 
 
 def test_repeat_without_an_earlier_feature_is_a_warning(make_project):
