@@ -1,4 +1,4 @@
-"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note)."""
+"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note, import)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
 from .checks.linkcheck import check_site
-from .read import read_content
+from .read import MONTH_RE, read_content
 from .render import plural
 from .scaffold import ScaffoldError, new_issue, new_note
 
@@ -175,12 +175,141 @@ def cmd_new_issue(args) -> int:
 
 
 def cmd_new_note(args) -> int:
+    if args.from_ or not args.url:
+        return cmd_new_note_from(args)
     settings = plugin_settings(args.config)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
     authors = [a.strip() for a in (args.authors or "").split(",") if a.strip()]
-    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors)
+    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors,
+                    repeat=args.repeat)
     print(f"created {os.path.relpath(path)}")
     return 0
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _featured(rel: str) -> str:
+    """'content/notes/2021-03/x.md' -> 'content/notes/2021-03/x.md (issue 2021-03)'."""
+    month = rel.rsplit("/", 2)[-2] if rel.count("/") >= 2 else ""
+    return f"{rel} (issue {month})" if MONTH_RE.match(month) else rel
+
+
+def cmd_new_note_from(args) -> int:
+    """`new-note YYYY-MM --from URL_OR_ID`: the note filled in from arXiv or Crossref.
+    Nothing is written unless the record was fetched whole."""
+    from dataclasses import replace
+
+    from .identity import paper_id
+    from .scaffold import archive, check_month, note_from_record
+    from .sources import SourceError, lookup_one
+
+    if not args.from_:
+        raise ScaffoldError("give the paper's link: --url URL with a title, or --from URL_OR_ID to fill it in from arXiv or Crossref")
+    if args.url:
+        raise ScaffoldError("give either --url (with a title) or --from, not both")
+    check_month(args.month)
+    content_dir = plugin_settings(args.config)["content_dir"]
+    known = archive(content_dir)
+    before = known.get(paper_id(args.from_))
+    if before and not args.repeat:
+        raise ScaffoldError(f"{args.from_} is already in the archive: {_featured(before)}; "
+                            f"to feature it again, add --repeat (writes repeat: true)")
+    try:
+        record = lookup_one(args.from_)
+    except SourceError as exc:
+        print(f"newsletter: {exc}; no file written", file=sys.stderr)
+        return 1
+    before = known.get(record.identity)
+    if before and not args.repeat:
+        raise ScaffoldError(f"{args.from_} is already in the archive: {_featured(before)}; "
+                            f"to feature it again, add --repeat (writes repeat: true)")
+    if args.title:
+        record = replace(record, title=args.title.strip())
+    if args.authors:
+        record = replace(record, authors=tuple(_split_list(args.authors)))
+    path = note_from_record(content_dir, args.month, record, _split_list(args.tags), args.section, args.abstract, args.repeat)
+    print(f"created {os.path.relpath(path)} from {record.source}: {record.title!r}, {plural(len(record.authors), 'author')}"
+          + (f", first version {record.date.isoformat()}" if record.date and record.source == "arXiv" else
+             f", {record.date.isoformat()}" if record.date else ""))
+    if not args.tags:
+        print("next: add its tags (tags: [...]) and write why it matters")
+    return 0
+
+
+def _read_list(name: str) -> list[tuple[int, str]]:
+    """(line number, link or id) of a list file: blank lines and # comments skipped."""
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScaffoldError(f"cannot read the list {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    items = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            items.append((number, line))
+    return items
+
+
+def cmd_import(args) -> int:
+    """`import YYYY-MM FILE`: `new-note --from` for every line of FILE, skipping papers the
+    archive already has (so a rerun after a failure only fetches what failed); one progress
+    line per paper and a summary. Exit 1 if any failed."""
+    from .identity import arxiv_id, doi, paper_id
+    from .scaffold import archive, check_month, note_from_record
+    from .sources import SourceError, lookup
+
+    check_month(args.month)
+    content_dir = plugin_settings(args.config)["content_dir"]
+    items = _read_list(args.file)
+    known = archive(content_dir)
+    listed: dict[str, int] = {}
+    tags, section = _split_list(args.tags), args.section
+    outcome: dict[int, tuple[str, str]] = {}  # line -> (created/skipped/failed, what)
+    to_fetch: list[tuple[int, str]] = []
+    for number, text in items:
+        key = paper_id(text)
+        if arxiv_id(text) is None and doi(text) is None:
+            outcome[number] = ("failed", "neither an arXiv id or link nor a DOI; write its note by hand (newsletter new-note)")
+        elif key in known:
+            outcome[number] = ("skipped", f"already in the archive: {_featured(known[key])}")
+        elif key in listed:
+            outcome[number] = ("skipped", f"listed twice: the same paper as line {listed[key]}")
+        else:
+            listed[key] = number
+            to_fetch.append((number, text))
+    total = len(items)
+    arxiv_texts = [text for _, text in to_fetch if arxiv_id(text) is not None]
+    if arxiv_texts:
+        print(f"asking arXiv for {plural(len(arxiv_texts), 'paper')} ...", flush=True)
+    fetched = lookup(arxiv_texts) if arxiv_texts else {}
+    counts = {"created": 0, "skipped": 0, "failed": 0}
+    for index, (number, text) in enumerate(items, 1):
+        if number not in outcome:
+            record = fetched.get(text)
+            if record is None:  # a DOI: one Crossref request each, as the progress shows
+                record = lookup([text])[text]
+            if isinstance(record, SourceError):
+                outcome[number] = ("failed", str(record))
+            elif record.identity in known:
+                outcome[number] = ("skipped", f"already in the archive: {_featured(known[record.identity])}")
+            else:
+                try:
+                    path = note_from_record(content_dir, args.month, record, tags, section, args.abstract)
+                except ScaffoldError as exc:
+                    outcome[number] = ("failed", str(exc))
+                else:
+                    known[record.identity] = os.path.relpath(path, content_dir.parent).replace(os.sep, "/")
+                    outcome[number] = ("created", f"{os.path.relpath(path)} ({record.title})")
+        state, what = outcome[number]
+        counts[state] += 1
+        print(f"[{index}/{total}] {text}: {'failed: ' if state == 'failed' else ''}{'created ' if state == 'created' else ''}{what}",
+              flush=True)
+    print(f"{plural(total, 'paper')}: {counts['created']} created, {counts['skipped']} already in the archive or listed twice, "
+          f"{counts['failed']} failed" + ("; rerun the same command to retry the failed ones (nothing is overwritten)"
+                                          if counts["failed"] else ""))
+    return 1 if counts["failed"] else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -211,14 +340,28 @@ def parser() -> argparse.ArgumentParser:
     issue.add_argument("--title")
     issue.set_defaults(func=cmd_new_issue)
 
-    note = sub.add_parser("new-note", help="scaffold content/notes/YYYY-MM/<slug>.md (slug from the title)")
+    note = sub.add_parser("new-note", help="scaffold content/notes/YYYY-MM/<slug>.md (slug from the title), "
+                                           "filled in from arXiv or Crossref with --from")
     note.add_argument("month", help="YYYY-MM")
-    note.add_argument("title")
-    note.add_argument("--url", required=True, help="the paper's primary link (http/https)")
+    note.add_argument("title", nargs="?", help="the paper's title (with --from: replaces the fetched one)")
+    note.add_argument("--url", help="the paper's primary link (http/https)")
+    note.add_argument("--from", dest="from_", metavar="URL_OR_ID",
+                      help="fill title, authors, date, url and code from arXiv (id or link) or Crossref (DOI)")
+    note.add_argument("--abstract", action="store_true", help="with --from: start the body with the abstract as a quote")
+    note.add_argument("--repeat", action="store_true", help="the paper was featured before: write repeat: true")
     note.add_argument("--tags", help="comma-separated, e.g. GANs,Transformers")
     note.add_argument("--section")
     note.add_argument("--authors", help="comma-separated names")
     note.set_defaults(func=cmd_new_note)
+
+    imp = sub.add_parser("import", help="one note per paper link or id in FILE (one a line), filled in from arXiv or "
+                                        "Crossref; skips papers already in the archive, never overwrites")
+    imp.add_argument("month", help="YYYY-MM")
+    imp.add_argument("file", help="text file of links or ids, one a line (# comments, blank lines ignored; - for stdin)")
+    imp.add_argument("--tags", help="comma-separated, given to every note")
+    imp.add_argument("--section")
+    imp.add_argument("--abstract", action="store_true", help="start each body with the abstract as a quote")
+    imp.set_defaults(func=cmd_import)
     return top
 
 

@@ -177,6 +177,10 @@ def paper_entry(note: Note, page: str, directory_urls: bool = True, cite: str = 
     head.append(f'<p class="nl-links">{" ".join(badges)}</p>')
     chips = " ".join(_chip(page_url(page, tag_path(t.slug), directory_urls), t) for t in note.tags)
     head.append(f'<p class="nl-tags">{chips}</p>')
+    if note.earlier:  # a `repeat: true` note: where the paper was featured before
+        where = ", ".join(f'<a href="{page_url(page, issue_path(e.month), directory_urls)}#{e.slug}">{html_text(e.issue_title)}</a>'
+                          for e in note.earlier)
+        head.append(f'<p class="nl-repeat">Also featured in {where}</p>')
     parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}", html_block("\n".join(head))]
     if note.body.strip():
         parts.append(note.body.strip())
