@@ -109,7 +109,7 @@ FILES = {
                                                  code="https://github.com/VITA-Group/TransGAN"),
     "content/notes/2021-03/evil.md": note_md(title=EVIL, url="https://doi.org/10.1145/ABC.123", tags=["GANs"],
                                              authors=["O'Neil", "Zoë Ångström-Ñúñez", "Prabhat"]),
-    "content/notes/2021-04/transgan-again.md": note_md(title="TransGAN, again", url="https://arxiv.org/pdf/2102.07074v2",
+    "content/notes/2021-04/transgan-again.md": note_md(title="TransGAN, again", url="https://arxiv.org/pdf/2102.07074v2", repeat=True,
                                                        tags=["GANs"], authors=["Yifan Jiang"]),
     "content/notes/2021-04/plain.md": note_md(title="A Plain Paper", url="https://papers.test/plain", tags=["NLP"]),
     "content/notes/2021-04/secret.md": note_md(title="SECRET DRAFT", url="https://papers.test/secret", tags=["GANs"], draft=True),
