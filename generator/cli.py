@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
+from .mkdocs.engines import engine_problems
 from .checks.linkcheck import check_site
 from .read import read_content
 from .render import plural
@@ -36,7 +37,8 @@ def plugin_settings(config_file: Path) -> dict:
     return {"content_dir": Path(plugin.config.content_dir),
             "tags_file": Path(plugin.config.tags_file) if plugin.config.tags_file else None,
             "unknown_tags": plugin.config.unknown_tags,
-            "root": config_file.resolve().parent}
+            "root": config_file.resolve().parent,
+            "markdown_extensions": list(config.markdown_extensions)}
 
 
 def cmd_check(args) -> int:
@@ -47,7 +49,8 @@ def cmd_check(args) -> int:
         settings["unknown_tags"] = "error"
     content = read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"])
     site = group(content)
-    problems = sorted(content.problems + site.problems, key=lambda p: (p.path, p.line or 0, p.message))
+    engines = engine_problems(args.config, settings["markdown_extensions"])  # builds that would skip the plugin
+    problems = sorted(content.problems + site.problems + tuple(engines), key=lambda p: (p.path, p.line or 0, p.message))
     for problem in problems:
         print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
     errors = sum(p.severity == "error" for p in problems)
