@@ -265,6 +265,9 @@ def export_config(config_file: Path, nav: list | None, overrides: bool) -> str:
     theme = data.get("theme")
     if isinstance(theme, dict) and overrides:
         theme["custom_dir"] = OVERRIDES
+    if isinstance(theme, dict) and theme.get("name") == "material":
+        # Zensical's look closest to Material's (its default is its own "modern"); Material ignores it.
+        theme.setdefault("variant", "classic")
     plugins = data.get("plugins")
     if isinstance(plugins, list):
         data["plugins"] = [p for p in plugins if _name(p) != PLUGIN]

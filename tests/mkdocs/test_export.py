@@ -135,7 +135,7 @@ def test_config_is_the_sites_without_the_plugin_or_our_extensions(project, expor
     assert [e for e in ours["markdown_extensions"] if e != GUARD] == theirs["markdown_extensions"]
     for key in ("site_name", "site_url", "site_description", "extra_css", "validation"):
         assert theirs[key] == ours[key]
-    assert theirs["theme"] == {**ours["theme"], "custom_dir": "overrides"}
+    assert theirs["theme"] == {**ours["theme"], "custom_dir": "overrides", "variant": "classic"}  # Zensical: Material's look
     assert theirs["docs_dir"] == "docs"
     assert "generator" not in (export / "mkdocs.yml").read_text(encoding="utf-8")
     assert sorted(p.relative_to(export / "overrides").as_posix() for p in (export / "overrides").rglob("*") if p.is_file()) \
@@ -262,7 +262,7 @@ def test_zensical_builds_every_digest_anchor_tag_page_and_feed(zensical_site, pl
         ours, theirs = normalised_article(plugin_site, url), normalised_article(site, url)
         assert set(ours[1]) <= set(theirs[1]), url  # every anchor (Zensical adds none we rely on)
         assert ours[0] == theirs[0], url  # the same text
-        # The same links to the same targets; Zensical's article adds an empty link to the page itself.
+        # The same links to the same targets; Zensical's article adds a skip-link target (<a id="__skip">).
         assert ours[2] == [(text, target) for text, target in theirs[2] if text], url
     for rel in ("feed.xml", "tags/gans/feed.xml", "assets/figure.png"):
         assert (site.dir / rel).read_bytes() == (plugin_site.dir / rel).read_bytes()
