@@ -78,7 +78,7 @@ def test_zensical_search_finds_a_paper_and_opens_its_entry(reader, zensical_site
     log.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["issues/2021-03/", "tags/gans/"])  # the page types the export makes (home, archive, tags index: lists)
+@pytest.mark.parametrize("path", ["issues/2021-03/", "tags/gans/"])  # the pages with the most finished HTML
 def test_zensical_pages_have_no_serious_violations_or_errors(reader, path):
     page, log = reader
     page.goto(path)
