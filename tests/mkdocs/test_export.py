@@ -292,10 +292,18 @@ def test_properdocs_builds_the_project_with_the_plugin(project, plugin_site, tmp
 # ------------------------------------------------------------------ engines that skip the plugin
 
 def test_the_guard_stops_a_build_without_the_plugin():
+    """In a process without the plugin (an engine that runs none), converting a page raises;
+    switched off, or where the plugin is loaded (our commands, this process), it does nothing."""
     import markdown
-    with pytest.raises(RuntimeError, match="needs the newsletter plugin"):
-        markdown.markdown("# a page", extensions=[GUARD])
-    assert markdown.markdown("x", extensions=[GUARD], extension_configs={GUARD: {"enabled": False}}) == "<p>x</p>"
+    program = ("import markdown\n"
+               f"try:\n    markdown.markdown('# a page', extensions=['{GUARD}'])\n"
+               "except RuntimeError as exc:\n    print('stopped:', exc)\n"
+               f"print(markdown.markdown('x', extensions=['{GUARD}'], extension_configs={{'{GUARD}': {{'enabled': False}}}}))\n")
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stdout == f"stopped: {MESSAGE}\n<p>x</p>\n", proc.stderr
+    import generator.mkdocs.plugin  # noqa: F401 (as in every process that runs the plugin)
+    assert markdown.markdown("y", extensions=[GUARD]) == "<p>y</p>"
 
 
 def test_zensical_on_the_project_stops_with_the_guards_message(project, tmp_path):
