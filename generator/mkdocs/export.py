@@ -11,10 +11,15 @@ build with the plugin, and holds what that build was made of:
   every other file of `docs_dir` the build published (pages such as about.md,
   images and other assets); and every finished file the plugin published (Atom
   feeds, the tags' sitemaps, and whatever outputs are added later), byte for byte.
+  One change to the pages: links inside their finished HTML blocks, which MkDocs
+  leaves as written (relative to the page's URL), are made root-relative under
+  site_url's path, because Zensical rebases relative links in raw HTML as if
+  they were relative to the source file (see rooted_html_links).
 - `overrides/`: the theme's custom_dir, as it is.
 - `mkdocs.yml`: the site's own, with the same theme, palette, extensions and
   navigation (the one the plugin built, written out), but without the
-  newsletter plugin and without this package's Markdown extensions. The
+  newsletter plugin and without this package's Markdown extensions, plus
+  `theme.variant: classic` (Zensical's Material look; Material ignores it). The
   rawhtml extension only saves parsing time: a page renders to the same HTML
   without it but for whitespace between tags (tests/mkdocs/test_rawhtml.py).
   Nothing in the export imports this package.
@@ -39,16 +44,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import InclusionLevel
-from urllib.parse import urlsplit
-
-from ..render import html_block
 
 from ..checks.linkcheck import BrokenLink, check_site
+from ..render import html_block
 from .guard import GUARD
 
 log = logging.getLogger("mkdocs.newsletter")
@@ -107,6 +111,8 @@ def export_site(config_file: Path, out: Path, strict: bool = True) -> ExportRepo
         # below, so that it resolves the links to them as the plugin's build did.
         known = sorted(f.dest_uri for f in plugin.files if f.generated_by == PLUGIN and not f.is_documentation_page())
         for rel in known:
+            if not (with_plugin / rel).is_file():
+                raise ExportError(f"the plugin announced {rel} but did not write it; see the warnings above")
             _write(docs / rel, (with_plugin / rel).read_bytes())
         custom_dir = config.theme.custom_dir
         if custom_dir:
