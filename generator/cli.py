@@ -164,11 +164,11 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
 def cmd_export(args) -> int:
     """The site as a plugin-free MkDocs project (mkdocs/export.py), written to a
     temporary folder and swapped into --out only when it is complete."""
-    from .mkdocs.export import ExportError, export_site
+    from .mkdocs.export import ExportError, export_site, is_export
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)-7s -  %(message)s")
     out = Path(args.out).resolve()
-    if out.exists() and not (out / "mkdocs.yml").is_file() and any(out.iterdir()):
+    if out.exists() and any(out.iterdir()) and not is_export(out):  # never replace anything but an earlier export
         print(f"newsletter: {args.out} is not empty and holds no export; choose a new or empty folder", file=sys.stderr)
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)

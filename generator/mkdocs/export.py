@@ -66,6 +66,7 @@ NEEDED_EXTENSIONS = ("attr_list", "md_in_html", "toc")
 PLUGIN = "newsletter"
 # Settings naming folders of the source project, which the export does not have.
 DROPPED_SETTINGS = ("site_dir", "watch", "INHERIT")
+EXPORT_MARK = "# Exported by `newsletter export` from "
 HEADER = """\
 # Exported by `newsletter export` from {source}: the site as plain Markdown pages and
 # finished files, built by MkDocs (`mkdocs build`), ProperDocs (`properdocs build`) or
@@ -165,6 +166,15 @@ def _join(page_url: str, href: str) -> str:
     if path.endswith("/") and not joined.endswith("/"):
         joined += "/"
     return joined + hash_ + fragment
+
+
+def is_export(folder: Path) -> bool:
+    """Whether `folder` holds an earlier export: its mkdocs.yml opens with HEADER."""
+    try:
+        with open(folder / "mkdocs.yml", encoding="utf-8") as config:
+            return config.readline().startswith(EXPORT_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -188,6 +188,8 @@ def test_export_again_replaces_the_folder_and_refuses_a_foreign_one(project, exp
     run = run_cli("-f", project, "export", "--out", foreign)
     assert run.code == 1 and "not empty and holds no export" in run.err
     assert (foreign / "thesis.tex").read_text(encoding="utf-8") == "mine"
+    run = run_cli("-f", project, "export", "--out", project.parent)  # a project's own folder: never replaced
+    assert run.code == 1 and "not empty and holds no export" in run.err and project.is_file()
 
 
 def test_html_block_links_become_root_relative_under_the_site_path():
