@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
+from .mkdocs.engines import engine_problems
 from .checks.linkcheck import check_site
 from .read import MONTH_RE, read_content
 from .render import plural
@@ -36,7 +37,8 @@ def plugin_settings(config_file: Path) -> dict:
     return {"content_dir": Path(plugin.config.content_dir),
             "tags_file": Path(plugin.config.tags_file) if plugin.config.tags_file else None,
             "unknown_tags": plugin.config.unknown_tags,
-            "root": config_file.resolve().parent}
+            "root": config_file.resolve().parent,
+            "markdown_extensions": list(config.markdown_extensions)}
 
 
 def cmd_check(args) -> int:
@@ -47,7 +49,8 @@ def cmd_check(args) -> int:
         settings["unknown_tags"] = "error"
     content = read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"])
     site = group(content)
-    problems = sorted(content.problems + site.problems, key=lambda p: (p.path, p.line or 0, p.message))
+    engines = engine_problems(args.config, settings["markdown_extensions"])  # builds that would skip the plugin
+    problems = sorted(content.problems + site.problems + tuple(engines), key=lambda p: (p.path, p.line or 0, p.message))
     for problem in problems:
         print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
     errors = sum(p.severity == "error" for p in problems)
@@ -156,6 +159,42 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
     staging.rename(site_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def cmd_export(args) -> int:
+    """The site as a plugin-free MkDocs project (mkdocs/export.py), written to a
+    temporary folder and swapped into --out only when it is complete."""
+    from .mkdocs.export import ExportError, export_site, is_export
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)-7s -  %(message)s")
+    out = Path(args.out).resolve()
+    if out.exists() and any(out.iterdir()) and not is_export(out):  # never replace anything but an earlier export
+        print(f"newsletter: {args.out} is not empty and holds no export; choose a new or empty folder", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        report = export_site(args.config, staging, strict=not args.no_strict)
+        for link in report.broken:
+            logging.getLogger("mkdocs.newsletter").warning(f"{out.name}: {link}")
+        if report.broken:
+            raise MkDocsException(f"{plural(len(report.broken), 'broken link')} in the plugin-free build of the export")
+    except (MkDocsException, ExportError, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"export failed: {exc or 'see the warnings above'}; {args.out} left as it was", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+    _swap_in(staging, out)
+    print(f"exported {args.out}: {plural(report.pages, 'generated page')}, {plural(report.docs_files, 'other file')} "
+          f"of docs_dir, {plural(len(report.plugin_files), 'finished file')} from the plugin; plugin-free MkDocs build: "
+          f"{plural(report.links, 'internal link')}, 0 broken; {counter.count} warnings, {report.seconds:.1f} s")
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -334,6 +373,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="IP:PORT (default 127.0.0.1:8000)")
     serve.add_argument("--full-rebuilds", action="store_true", help="rebuild every page on each change (slower)")
     serve.set_defaults(func=cmd_serve)
+
+    export = sub.add_parser("export", help="the site as plain Markdown pages, finished files and a mkdocs.yml "
+                            "without the newsletter plugin, for any engine (MkDocs, ProperDocs, Zensical)")
+    export.add_argument("--out", required=True, help="folder to write (replaced if it holds an earlier export)")
+    export.add_argument("--no-strict", action="store_true", help="skip bad notes with a warning instead of failing")
+    export.add_argument("-v", "--verbose", action="store_true")
+    export.set_defaults(func=cmd_export)
 
     issue = sub.add_parser("new-issue", help="scaffold content/issues/YYYY-MM.md")
     issue.add_argument("month", help="YYYY-MM")

@@ -36,6 +36,7 @@ from ..outputs.feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
 from ..outputs.citations import citation_files, citation_paths
 from ..outputs.data import data_files, data_paths
 from ..grouping import group
+from .guard import GUARD
 from .incremental import Incremental
 from ..speed.memo import BuildMemo
 from ..model import Content, Problem, Site
@@ -85,6 +86,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     feed_memo: BuildMemo | None = None  # only under serve: set in on_startup
     page_memo: BuildMemo | None = None  # likewise
     feeds: Background | None = None  # the feeds being written, from on_env to on_post_build
+    keep_for_export = False  # set by `newsletter export`: keep the generated pages and the files (export.py)
+    pages: tuple | None = None  # likewise, only then
+    files: Files | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -98,6 +102,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        if GUARD in config.markdown_extensions:  # it stops builds this plugin does not run in (guard.py)
+            config.mdx_configs.setdefault(GUARD, {})["enabled"] = False
         self.content = self.site = None
         cache = Path(config.config_file_path).absolute().parent / ".cache" / "newsletter" / "pages"
         self.render = RenderCache(cache if self.config.render_cache else None, self.config.render_workers)
@@ -124,7 +130,10 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.plan(files, {p.path: p.markdown for p in pages}, config)
         self.generated = [p.path for p in pages]
         # Feed files exist from here on, so links to them resolve and validate; on_env fills them in.
-        return add_generated(files, published_paths(self.site) if feeds else (), config)
+        files = add_generated(files, published_paths(self.site) if feeds else (), config)
+        if self.keep_for_export:
+            self.pages, self.files = pages, files
+        return files
 
     def on_nav(self, nav, config, files: Files):
         self.render.prepare(files, self.generated, config)  # every file is known now
