@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -248,7 +249,9 @@ def test_escaping_is_kept_in_the_plugin_free_build(mkdocs_site):
     for injected in INJECTED[2:]:  # the paper's title, author and section, the title and summary
         assert " ".join(injected.split()) in text, injected
     assert not digest.article.find_all("script") and not digest.article.find_all("img", src="x")
-    assert all(a.attrs.get("href", "").startswith(("http", "/", "#", "..")) for a in digest.article.find_all("a"))
+    hrefs = [a.attrs.get("href", "") for a in digest.article.find_all("a")]
+    assert all(urlsplit(href).scheme in ("", "http", "https") for href in hrefs), hrefs  # no javascript: from the evil link
+    assert "papers.bib" in hrefs  # the BibTeX, a file beside the digest
 
 
 def test_image_and_extra_page_work_in_the_plugin_free_build(mkdocs_site):
