@@ -9,13 +9,13 @@ entry of the archive and of a tag's file, cited by one key.
 
 from __future__ import annotations
 
-import json
 from typing import Callable, Iterable, Iterator
 
 from ..citation import bibtex_entry, cite_keys, csl_item
 from ..identity import paper_id
 from ..model import Note, Site
 from ..render import SITE_BIBTEX, SITE_CSL, issue_bibtex_path, tag_bibtex_path
+from .data import dump_lines
 from .feeds import Feed
 
 
@@ -47,7 +47,7 @@ def citation_files(site: Site) -> Iterator[Feed]:
 
 def csl_json(site: Site, keys: dict[str, str], titles: dict[str, str]) -> bytes:
     items = [csl_item(note, keys[paper_id(note.url)], titles[note.month]) for note in _one_per_paper(site.notes)]
-    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return dump_lines(items)
 
 
 def _one_per_paper(notes: Iterable[Note]) -> list[Note]:

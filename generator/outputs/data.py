@@ -38,7 +38,26 @@ def data_files(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests
 
 
 def _dump(data: object) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return dump_lines(data)
+
+
+def dump_lines(data: object) -> bytes:
+    """JSON with each item of a top-level list (or of a top-level object's lists) on a line
+    of its own: readable and diffable, and made by the standard library's C encoder
+    (`indent` makes it fall back to the Python one: 2-6x slower for 10,000 papers)."""
+    def dumps(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def block(value: object) -> str:
+        if isinstance(value, list):
+            return "[\n" + ",\n".join(dumps(item) for item in value) + "\n]" if value else "[]"
+        return dumps(value)
+
+    if isinstance(data, dict):
+        text = "{\n" + ",\n".join(f"{dumps(key)}: {block(value)}" for key, value in data.items()) + "\n}"
+    else:
+        text = block(data)
+    return (text + "\n").encode("utf-8")
 
 
 def papers(site: Site, meta: FeedSite, url_of: Callable[[str], str]) -> dict:
