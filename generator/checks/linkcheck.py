@@ -57,6 +57,7 @@ URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 XML_BASE = "http://www.w3.org/XML/1998/namespace}base"  # xml:base as expat names it (namespace_separator "}")
 SEARCH_INDEX = "search/search_index.json"
+_MATERIAL_SEARCH = 'data-md-component="search"'  # Material's own search box, which fetches SEARCH_INDEX
 PARALLEL_BYTES = 8 << 20  # feeds and search index worth a second process (~0.1 s of work)
 # Links another site or scheme (mailto:, data:) serves; group 1 is the host of an http(s) or //host link.
 _OTHER_SITE = re.compile(r"\s*(?:(?:https?:)?//([^/?#\s]*)|(?!https?:)[a-zA-Z][a-zA-Z0-9+.-]*:)", re.I)
@@ -463,6 +464,8 @@ def _check_pages(site: _Site) -> int:
     for rel in sorted(f for f in site.files if f.endswith(".html")):
         text = (site.folder / rel).read_text(encoding="utf-8", errors="replace")
         site.ids[rel], links, config = _scan(text)
+        if config and _MATERIAL_SEARCH not in text:
+            config = (config[0], config[1], False)  # Material's search box is not on the page
         pages[rel] = Counter(links), config
 
     html_files = len(pages)
@@ -498,8 +501,9 @@ def _broken_in_page(site: _Site, rel: str, base: _Base) -> list[BrokenLink]:
     return broken
 
 
-def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text: str) -> None:
-    """Material loads its search worker and the search index from these paths."""
+def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text: str, search_box: bool = True) -> None:
+    """Material loads its search worker and the search index from these paths (its
+    settings name the worker on every page; the index is fetched by its search box)."""
 
     def line() -> int:  # of the <script>, near the end of the page: counted only if needed
         return (site.folder / rel).read_text(encoding="utf-8", errors="replace").count("\n", 0, offset) + 1
@@ -510,7 +514,8 @@ def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text
         site.broken.append(BrokenLink(rel, line(), "__config", "Material's page settings are not valid JSON"))
         return
     if config.get("search"):  # the worker, which fetches the index from base
-        for ref in (config["search"], posixpath.join(config.get("base", "."), "search/search_index.json")):
+        index = [posixpath.join(config.get("base", "."), "search/search_index.json")] if search_box else []
+        for ref in (config["search"], *index):
             verdict = site.verdict(base, ref)
             if verdict is not None:
                 site.checked += 1

@@ -1,0 +1,142 @@
+"""The site's search index: Pagefind's chunked static index of every published
+paper, issue and tag (records from outputs/search.py), written to `pagefind/`.
+
+Why Pagefind, run as its command-line indexer over one small HTML document per
+record: the index is split into chunks, so a reader's query fetches only the
+chunks of its words and the records it shows, where Material's lunr search
+fetched the whole index (29 MB at 10,000 notes) before the first result. Its
+Python API would take the records without files, but it waits 0.1 s for each
+answer (one record at a time), and the same indexer through its service
+protocol was no faster than over files here. The documents are written to a
+temporary folder that is gone after the run.
+
+When it runs:
+- `newsletter build`: in a forked process from the moment every page is
+  rendered (on_env) while MkDocs writes the pages and the feeds are written, and
+  waited for in on_post_build, before the link check reads the site;
+- `newsletter serve`: in a thread after each build, so a saved note shows at once
+  while its index follows a few seconds later. Pagefind names its chunks by their
+  content, so the new files are added beside the old ones and the entry file that
+  names them is replaced last: a reader's open search keeps working on the index
+  it loaded. The first build waits for its index, so search never finds none.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..outputs.search import Record
+
+log = logging.getLogger("mkdocs.plugins.newsletter")
+
+FOLDER = "pagefind"  # below the site root; the search UI loads FOLDER/pagefind.js
+ENTRY = "pagefind-entry.json"  # names the current chunks: replaced last
+INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (make deps does)"
+
+
+def pagefind_binary() -> str:
+    """The Pagefind executable the `pagefind[extended]` package ships (or one on PATH)."""
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            module = __import__(package)
+            return str(module.get_executable())
+        except (ImportError, FileNotFoundError):
+            continue
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    if found is None:
+        raise RuntimeError(f"the search index needs Pagefind, which is not installed: {INSTALL_HINT}")
+    return found
+
+
+def write_index(records: Iterable[Record], output: Path) -> int:
+    """Index the records with Pagefind into `output` (a folder it creates). Returns the
+    number of records; raises RuntimeError with Pagefind's own message if it fails."""
+    binary = pagefind_binary()
+    with tempfile.TemporaryDirectory(prefix="newsletter-search-") as folder:
+        source = Path(folder) / "records"
+        count = 0
+        made: set[Path] = set()
+        for record in records:
+            path = source / record.path
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_text(record.html, encoding="utf-8")
+            count += 1
+        source.mkdir(parents=True, exist_ok=True)
+        run = subprocess.run([binary, "--site", str(source), "--output-path", str(output), "--quiet"],
+                             capture_output=True, text=True, check=False)
+        if run.returncode != 0:
+            raise RuntimeError(f"Pagefind failed (exit {run.returncode}): {(run.stderr or run.stdout).strip()[-2000:]}")
+    return count
+
+
+def merge_index(new: Path, live: Path) -> None:
+    """Add a fresh index beside the one a reader may be using: every file the live
+    folder lacks (chunk names change with their content), then the entry file."""
+    for path in sorted(new.rglob("*")):
+        if path.is_dir() or path.name == ENTRY:
+            continue
+        target = live / path.relative_to(new)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    live.mkdir(parents=True, exist_ok=True)
+    temporary = live / f".{ENTRY}.{os.getpid()}"
+    shutil.copyfile(new / ENTRY, temporary)
+    os.replace(temporary, live / ENTRY)
+
+
+class ServeIndexer:
+    """Under `newsletter serve`: index in a thread after each build, newest request wins.
+    The plugin instance, and so this, lives across rebuilds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: tuple[Callable[[], Iterable[Record]], Path] | None = None
+        self._thread: threading.Thread | None = None
+        self._last: Path | None = None  # the newest complete index, kept for a cleaned site folder
+        self._work = Path(tempfile.mkdtemp(prefix="newsletter-serve-search-"))
+        atexit.register(shutil.rmtree, self._work, True)
+        self.runs = 0
+
+    def request(self, records: Callable[[], Iterable[Record]], site_dir: Path, wait: bool = False) -> None:
+        live = site_dir / FOLDER
+        if self._last is not None and not (live / ENTRY).exists():
+            merge_index(self._last, live)  # a full rebuild emptied the site folder: the last index, at once
+        with self._lock:
+            self._pending = (records, live)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="newsletter-search", daemon=True)
+                self._thread.start()
+            thread = self._thread
+        if wait:
+            thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if self._pending is None:
+                    return
+                records, live = self._pending
+                self._pending = None
+            self.runs += 1
+            output = self._work / f"index-{self.runs}"
+            try:
+                write_index(records(), output)
+                merge_index(output, live)
+            except Exception as exc:  # noqa: BLE001 (the preview goes on with the last index)
+                log.warning(f"search index not updated, the last one stays: {exc}")
+                shutil.rmtree(output, ignore_errors=True)
+                continue
+            previous, self._last = self._last, output
+            if previous is not None:
+                shutil.rmtree(previous, ignore_errors=True)
