@@ -24,6 +24,9 @@ When it runs:
 from __future__ import annotations
 
 import atexit
+import gzip
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -76,7 +79,114 @@ def write_index(records: Iterable[Record], output: Path) -> int:
                              capture_output=True, text=True, check=False)
         if run.returncode != 0:
             raise RuntimeError(f"Pagefind failed (exit {run.returncode}): {(run.stderr or run.stdout).strip()[-2000:]}")
+    make_deterministic(output)
     return count
+
+
+# --------------------------------------------------------------------------- the same bytes each build
+#
+# Pagefind writes the values of a filter, and the list of filters, in the order of a
+# Rust hash map, which differs from run to run; the files' names are made from their
+# content. So the same records gave other filter files, another metadata file naming
+# them and another entry file naming that. Here the filter values and filters are put
+# in sorted order and the three renamed after their new content, so the same content
+# builds the same files (test_reproducible), as every other output of the build.
+# Pagefind's files are gzip, a signature, then CBOR; only arrays are reordered, each
+# item kept as the bytes Pagefind wrote.
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def _item_end(data: bytes, at: int) -> int:
+    """Where the CBOR item starting at `at` ends."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value, at = int.from_bytes(data[at:at + size], "big"), at + size
+    else:
+        raise ValueError(f"unexpected CBOR item {data[at - 1]:#x}")
+    if major in (2, 3):
+        return at + value
+    if major in (4, 5):
+        for _ in range(value * (2 if major == 5 else 1)):
+            at = _item_end(data, at)
+        return at
+    if major == 6:
+        return _item_end(data, at)
+    if major == 7 and info in (25, 26, 27):
+        return at  # a float: its bytes were read as the value
+    return at  # integers and simple values
+
+
+def _array(data: bytes, at: int) -> tuple[int, list[bytes], int]:
+    """(offset of the items, each item's bytes, end) of the CBOR array at `at`."""
+    if data[at] >> 5 != 4:
+        raise ValueError("expected a CBOR array")
+    info = data[at] & 31
+    start = at + 1 + (0 if info < 24 else 1 << (info - 24))
+    count = info if info < 24 else int.from_bytes(data[at + 1:start], "big")
+    items, position = [], start
+    for _ in range(count):
+        end = _item_end(data, position)
+        items.append(data[position:end])
+        position = end
+    return start, items, position
+
+
+def _first_text(item: bytes) -> bytes:
+    """The first element of a CBOR array item (a filter's or value's name), as bytes."""
+    start, parts, _ = _array(item, 0)
+    return parts[0]
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(SIGNATURE + data, mtime=0))
+
+
+def _read(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise ValueError(f"{path.name} is not a Pagefind file")
+    return data[len(SIGNATURE):]
+
+
+def make_deterministic(output: Path) -> None:
+    entry = json.loads((output / ENTRY).read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = output / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        prefix = language["hash"].split("_", 1)[0]
+        renamed: dict[bytes, bytes] = {}
+        for path in sorted((output / "filter").glob(f"{prefix}_*.pf_filter")):
+            data = _read(path)
+            name_start, parts, _ = _array(data, 0)  # [filter name, [[value, [page numbers]], ...]]
+            values_at = name_start + len(parts[0])
+            items_start, values, end = _array(data, values_at)
+            data = data[:items_start] + b"".join(sorted(values, key=_first_text)) + data[end:]
+            name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:7]}"
+            path.unlink()
+            _write(output / "filter" / f"{name}.pf_filter", data)
+            renamed[path.stem.encode()] = name.encode()
+        # The metadata file's fourth item lists the filters as [name, file]: sorted, renamed.
+        items_start, top, _ = _array(meta, 0)
+        offsets = [items_start]
+        for item in top:
+            offsets.append(offsets[-1] + len(item))
+        filters_start, filters, filters_end = _array(meta, offsets[3])
+        fixed = []
+        for item in sorted(filters, key=_first_text):
+            old = _array(item, 0)[1][1]  # the CBOR text of the file name
+            name = old[1:]  # a short text: one byte of head, as every name here is under 24 bytes
+            fixed.append(item.replace(old, old[:1] + renamed.get(name, name)))
+        meta = meta[:filters_start] + b"".join(fixed) + meta[filters_end:]
+        new_hash = f"{prefix}_{hashlib.sha256(meta).hexdigest()[:10]}"
+        meta_path.unlink()
+        _write(output / f"pagefind.{new_hash}.pf_meta", meta)
+        language["hash"] = new_hash
+    (output / ENTRY).write_text(json.dumps(entry, separators=(",", ":")), encoding="utf-8")
 
 
 def merge_index(new: Path, live: Path) -> None:

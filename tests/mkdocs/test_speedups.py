@@ -89,7 +89,7 @@ def test_parallel_and_cached_builds_are_byte_identical(tmp_path):
         if name == "cold":
             cached = list((fast.parent / ".cache" / "newsletter" / "pages").glob("*/*.pickle"))
             assert len(cached) > 10  # every generated page was stored
-    assert (tmp_path / "site-plain" / "search" / "search_index.json").is_file()
+    assert (tmp_path / "site-plain" / "pagefind" / "pagefind-entry.json").is_file()
     assert same_tree(tmp_path / "site-plain", tmp_path / "site-cold") == []
     assert same_tree(tmp_path / "site-plain", tmp_path / "site-warm") == []
     # The tricky bodies really were rendered (so the comparison covers them).
