@@ -40,6 +40,8 @@ BODY_WORDS = 60
 # Paragraphs of a paper's head that the metadata and filters already hold.
 _HEAD = re.compile(r'<p class="nl-(?:authors|links|tags|draft)">.*?</p>', re.S)
 _TAG = re.compile(r"<[^>]*>")
+# Tags that end a run of words (the rest, <em> or <a>, sit inside a word's run: "it <em>matters</em>:").
+_BREAK = re.compile(r"</?(?:p|li|ul|ol|dl|dt|dd|h[1-6]|br|hr|div|pre|blockquote|table|tr|td|th|figure|figcaption)\b[^>]*>", re.I)
 _SKIPPED = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 
 
@@ -52,7 +54,7 @@ class Record:
 def page_text(fragment: str, words: int | None = None) -> str:
     """The text of rendered HTML (its first `words` words), without a paper's head."""
     body = _HEAD.sub(" ", fragment)
-    found = html.unescape(_TAG.sub(" ", _SKIPPED.sub(" ", body))).split()
+    found = html.unescape(_TAG.sub("", _BREAK.sub(" ", _SKIPPED.sub(" ", body)))).split()
     return " ".join(found if words is None else found[:words])
 
 
