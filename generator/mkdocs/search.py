@@ -74,7 +74,8 @@ def write_index(records: Iterable[Record], output: Path) -> int:
                 made.add(path.parent)
             path.write_text(record.html, encoding="utf-8")
             count += 1
-        source.mkdir(parents=True, exist_ok=True)
+        if count == 0:
+            return 0  # nothing published yet: Pagefind makes no index of nothing
         run = subprocess.run([binary, "--site", str(source), "--output-path", str(output), "--quiet"],
                              capture_output=True, text=True, check=False)
         if run.returncode != 0:
@@ -241,7 +242,8 @@ class ServeIndexer:
             self.runs += 1
             output = self._work / f"index-{self.runs}"
             try:
-                write_index(records(), output)
+                if write_index(records(), output) == 0:
+                    continue  # nothing to search yet
                 merge_index(output, live)
             except Exception as exc:  # noqa: BLE001 (the preview goes on with the last index)
                 log.warning(f"search index not updated, the last one stays: {exc}")
