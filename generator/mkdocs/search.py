@@ -14,8 +14,9 @@ When it runs:
 - `newsletter build`: in a forked process from the moment every page is
   rendered (on_env) while MkDocs writes the pages and the feeds are written, and
   waited for in on_post_build, before the link check reads the site;
-- `newsletter serve`: in a thread after each build, so a saved note shows at once
-  while its index follows a few seconds later. Pagefind names its chunks by their
+- `newsletter serve`: in a thread once no build has come for QUIET_S seconds, and
+  Pagefind at a lower priority, so a saved note shows at once and the next save
+  is not slowed down, while the index follows a few seconds later. Pagefind names its chunks by their
   content, so the new files are added beside the old ones and the entry file that
   names them is replaced last: a reader's open search keeps working on the index
   it loaded. The first build waits for its index, so search never finds none.
@@ -33,6 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -42,6 +44,7 @@ log = logging.getLogger("mkdocs.plugins.newsletter")
 
 FOLDER = "pagefind"  # below the site root; the search UI loads FOLDER/pagefind.js
 ENTRY = "pagefind-entry.json"  # names the current chunks: replaced last
+QUIET_S = 3.0  # under serve: index once the editor has stopped saving for this long
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (make deps does)"
 
 
@@ -59,7 +62,7 @@ def pagefind_binary() -> str:
     return found
 
 
-def write_index(records: Iterable[Record], output: Path) -> int:
+def write_index(records: Iterable[Record], output: Path, background: bool = False) -> int:
     """Index the records with Pagefind into `output` (a folder it creates). Returns the
     number of records; raises RuntimeError with Pagefind's own message if it fails."""
     binary = pagefind_binary()
@@ -76,8 +79,10 @@ def write_index(records: Iterable[Record], output: Path) -> int:
             count += 1
         if count == 0:
             return 0  # nothing published yet: Pagefind makes no index of nothing
-        run = subprocess.run([binary, "--site", str(source), "--output-path", str(output), "--quiet"],
-                             capture_output=True, text=True, check=False)
+        command = [binary, "--site", str(source), "--output-path", str(output), "--quiet"]
+        if background and shutil.which("nice"):
+            command = ["nice", "-n", "10", *command]  # the preview's next rebuild goes first
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
         if run.returncode != 0:
             raise RuntimeError(f"Pagefind failed (exit {run.returncode}): {(run.stderr or run.stdout).strip()[-2000:]}")
     make_deterministic(output)
@@ -213,6 +218,7 @@ class ServeIndexer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: tuple[Callable[[], Iterable[Record]], Path] | None = None
+        self._asked = 0.0  # when the newest request came
         self._thread: threading.Thread | None = None
         self._last: Path | None = None  # the newest complete index, kept for a cleaned site folder
         self._work = Path(tempfile.mkdtemp(prefix="newsletter-serve-search-"))
@@ -224,7 +230,7 @@ class ServeIndexer:
         if self._last is not None and not (live / ENTRY).exists():
             merge_index(self._last, live)  # a full rebuild emptied the site folder: the last index, at once
         with self._lock:
-            self._pending = (records, live)
+            self._pending, self._asked = (records, live), (0.0 if wait else time.monotonic())
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="newsletter-search", daemon=True)
                 self._thread.start()
@@ -234,6 +240,8 @@ class ServeIndexer:
 
     def _run(self) -> None:
         while True:
+            while (quiet := self._asked + QUIET_S - time.monotonic()) > 0:
+                time.sleep(quiet)  # a newer build may still come: index the last one only
             with self._lock:
                 if self._pending is None:
                     return
@@ -242,7 +250,7 @@ class ServeIndexer:
             self.runs += 1
             output = self._work / f"index-{self.runs}"
             try:
-                if write_index(records(), output) == 0:
+                if write_index(records(), output, background=True) == 0:
                     continue  # nothing to search yet
                 merge_index(output, live)
             except Exception as exc:  # noqa: BLE001 (the preview goes on with the last index)
