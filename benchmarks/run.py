@@ -9,7 +9,11 @@ process so every build is cold:
   - builds the same notes as Material blog-plugin posts (categories and tags on)
     with `mkdocs build`, so the ratio is measured side by side;
   - builds the same notes with Hugo (one page per note, tag and month pages) when a
-    `hugo` binary is on PATH, cold each time, and reports ours / Hugo.
+    `hugo` binary is on PATH, cold each time, and reports ours / Hugo;
+  - builds them once more with Material's own search (lunr) instead of the paper
+    search, and measures both searches as a reader gets them: bytes fetched and
+    milliseconds to the first result in Chromium, desktop and a throttled phone
+    (benchmarks/reader.py).
 Prints a table and writes it as JSON (default benchmarks/results/latest.json).
 """
 
@@ -36,6 +40,7 @@ from pathlib import Path
 
 from .corpus import REPO, make_notes, write_blog, write_newsletter
 from .hugo import INSTALL_HINT, check_site, hugo_version, write_hugo
+from . import reader
 
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
 HUGO_TARGET = 1.5  # the issue's target: a cold build within 1.5x of Hugo's
@@ -180,6 +185,21 @@ def disable_speedups(config: Path) -> None:
                       encoding="utf-8")
 
 
+def material_search_config(config: Path) -> Path:
+    """The same project with Material's search plugin instead of the paper search (the
+    search this project had before), as a second mkdocs.yml beside the first."""
+    text = config.read_text(encoding="utf-8")
+    assert "  - newsletter:\n" in text, "mkdocs.yml no longer lists the newsletter plugin as '  - newsletter:'"
+    old = config.with_name("mkdocs-material-search.yml")
+    old.write_text(text.replace("  - newsletter:\n", "  - search\n  - newsletter:\n      search: false\n"), encoding="utf-8")
+    return old
+
+
+def search_query(corpus) -> str:
+    """A title half-remembered: the first two words of a paper's title in the middle of the archive."""
+    return " ".join(corpus.notes[len(corpus.notes) // 3].title.split()[:2]).lower()
+
+
 def time_build(config: Path, site: Path, log: Path, clear_cache: bool = True) -> dict:
     if clear_cache:
         shutil.rmtree(config.parent / ".cache", ignore_errors=True)
@@ -304,6 +324,18 @@ def table(result: dict) -> str:
                  ("  CPU time", f"{blog['cpu_s']:.2f} s"),
                  ("  peak memory", f"{blog['peak_mb']:.0f} MB"),
                  ("ratio blog plugin / newsletter build", f"{result['ratio']:.1f}x")]
+    search = result.get("search")
+    if ours.get("material_search_build"):
+        rows.append(("cold build with Material's search instead", f"{ours['material_search_build']['seconds']:.2f} s"))
+    if search and search.get("measured"):
+        for profile in reader.PROFILES:
+            figures = search[profile]
+            for name, label in (("material", "Material search (lunr)"), ("pagefind", "paper search (Pagefind)")):
+                f = figures[name]
+                rows.append((f"{profile}: {label}: first result / fetched",
+                             f"{f['from_load_ms'] / 1000:.2f} s, {f['bytes'] / 1000:.0f} kB"))
+            ratio = figures["ratio_material_to_pagefind"]
+            rows.append((f"{profile}: Material / paper search (time, bytes)", f"{ratio['from_load_ms']}x, {ratio['bytes']}x"))
     if hugo and hugo["measured"]:
         build, ratio = hugo["cold_build"], result["ratio_ours_to_hugo"]
         rows += [("Hugo: hugo build, cold (one page per note)", f"{build['seconds']:.2f} s"),
@@ -329,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-blog", action="store_true", help="do not build the Material blog-plugin version")
     parser.add_argument("--skip-serve", action="store_true", help="do not time the live preview")
     parser.add_argument("--skip-hugo", action="store_true", help="do not build the Hugo version (built when hugo is on PATH)")
+    parser.add_argument("--skip-reader", action="store_true", help="do not measure the searches in Chromium")
+    parser.add_argument("--reader-runs", type=int, default=1, help="searches per site and profile; the median is reported (default 1)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for serve (default 900)")
     parser.add_argument("--no-speedups", action="store_true",
                         help="baseline: build without render workers and cache, serve with --full-rebuilds")
@@ -378,6 +412,13 @@ def main(argv: list[str] | None = None) -> int:
         if (config.parent / ".cache").is_dir():  # the build keeps a cache: time a build that can use it
             warm = [time_build(config, work / "site", logs / f"warm-{i}.log", clear_cache=False) for i in range(args.runs)]
             ours["warm_build"] = _median_run(warm)
+        search = None
+        if not args.skip_reader:
+            old = material_search_config(config)
+            ours["material_search_build"] = time_build(old, work / "site-material", logs / "build-material.log")
+            search = reader.measure({"material": work / "site-material", "pagefind": work / "site"}, search_query(corpus),
+                                    args.reader_runs)
+            print(f"search: {search}", file=sys.stderr)
         if not args.skip_serve:
             note = corpus.notes[len(corpus.notes) // 2]
             path = config.parent / "content" / "notes" / note.month / f"{note.slug}.md"
@@ -390,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                         "corpus": {"notes": len(corpus.notes), "months": len(corpus.months), "tags": 80,
                                    "words_per_note": round(statistics.mean(len(n.body.split()) for n in corpus.notes)),
                                    "generate_s": round(generate_s, 2)},
-                        "newsletter": ours, "blog": None, "ratio": None, "hugo": hugo, "ratio_ours_to_hugo": None}
+                        "newsletter": ours, "search": search, "blog": None, "ratio": None, "hugo": hugo, "ratio_ours_to_hugo": None}
         if hugo["measured"]:
             result["ratio_ours_to_hugo"] = {
                 key: round(ours["cold_build"][key] / hugo["cold_build"][key], 2) for key in ("seconds", "cpu_s", "peak_mb")}

@@ -5,7 +5,7 @@ Data flows one way, one stage after the other:
     read/       files on disk      -> Content (notes, issues, vocabulary, problems)
     grouping.py Content            -> Site (months with sections, tags with papers)
     render.py   Site               -> Pages (Markdown text per URL)
-    outputs/    Site (+ rendered HTML) -> finished files: feeds
+    outputs/    Site (+ rendered HTML) -> finished files: feeds, search records
     mkdocs/     Pages              -> MkDocs (in-memory files, nav, live-reload)
     checks/     the built site     -> broken links
 

@@ -8,6 +8,7 @@ copied from site_config/, and a content tree written by the test. Builds go thro
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import logging
@@ -282,7 +283,14 @@ class BuiltSite:
         return target.strip("/"), unquote(parts.fragment)
 
     def search_index(self) -> list[dict]:
-        return json.loads((self.dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        """The paper search's records (Pagefind's, read back from the built site), each as
+        location (the link a result opens), title, text (the record's indexed text), kind,
+        authors, issue and filters."""
+        from generator.checks.linkcheck import read_search_records
+        return [{"location": r["meta"]["link"], "title": r["meta"].get("title", ""), "text": r["content"],
+                 "kind": r["meta"].get("kind"), "authors": r["meta"].get("authors", ""),
+                 "issue": r["meta"].get("issue", ""), "filters": r.get("filters", {})}
+                for r in read_search_records(self.dir)]
 
     def all_text_files(self) -> dict[str, str]:
         """Every text file of the site except the theme's assets (HTML, search index, sitemap)."""
@@ -291,4 +299,6 @@ class BuiltSite:
             rel = path.relative_to(self.dir).as_posix()
             if path.is_file() and not rel.startswith("assets/") and path.suffix in (".html", ".json", ".xml", ".txt", ".bib"):
                 found[rel] = path.read_text(encoding="utf-8")
+            elif path.is_file() and rel.startswith("pagefind/") and path.suffix.startswith(".pf_"):
+                found[rel] = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")  # the search index
         return found

@@ -50,6 +50,14 @@ def test_benchmark_smoke_run(tmp_path):
     assert result["blog"]["seconds"] > 0 and result["blog"]["peak_mb"] > 20
     assert result["ratio"] == round(result["blog"]["seconds"] / ours["cold_build"]["seconds"], 2)
     assert "Material blog plugin" in run.stdout and "newsletter build" in run.stdout  # the table
+    search = result["search"]  # both searches, as a reader in Chromium gets them
+    assert search["measured"] and ours["material_search_build"]["seconds"] > 0
+    for profile in ("desktop", "phone"):
+        for name in ("material", "pagefind"):
+            figures = search[profile][name]
+            assert figures["first_result_ms"] > 0 and figures["bytes"] > 1000 and figures["requests"] >= 2, (profile, name)
+        assert search[profile]["material"]["ready_ms"] > 0 and search[profile]["pagefind"]["ready_ms"] == 0
+    assert "paper search (Pagefind)" in run.stdout
     hugo = result["hugo"]
     if shutil.which("hugo"):  # built side by side at this tiny N too
         assert hugo["measured"] and hugo["version"].startswith("hugo v")

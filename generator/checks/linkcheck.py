@@ -31,15 +31,19 @@ What is checked, relative to the site root that `site_url`'s path maps to
 - CSS: url(...) references;
 - XML (sitemap, feeds): href attributes, URL texts under site_url, and the
   links inside feed entries' HTML (resolved against xml:base);
-- search/search_index.json: every result location and its fragment; on a site
-  built by Zensical, whose theme loads `search.json` from the site root instead
-  (an export: mkdocs/export.py), that file and its locations.
+- search/search_index.json (Material's search, if on): every result location and its
+  fragment; on a site built by Zensical, whose theme loads `search.json` from the site
+  root instead (an export: mkdocs/export.py), that file and its locations;
+- pagefind/fragment/*.pf_fragment (the paper search): each record's link (its
+  `link` metadata, the page and #anchor a result opens), read like the feeds in the
+  second process.
 A root-relative link that escapes the subpath (`/assets/x.css` for a site under
 /newsletter/) is broken. Other hosts, mailto:, data: and the like are skipped.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import multiprocessing
@@ -60,6 +64,9 @@ CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 XML_BASE = "http://www.w3.org/XML/1998/namespace}base"  # xml:base as expat names it (namespace_separator "}")
 SEARCH_INDEX = "search/search_index.json"
 ZENSICAL_INDEX = "search.json"  # where Zensical's theme fetches its index from (its `items`, not `docs`)
+_MATERIAL_SEARCH = 'data-md-component="search"'  # Material's own search box, which fetches SEARCH_INDEX
+SEARCH_FRAGMENTS = "pagefind/fragment"  # the paper search's records (generator/mkdocs/search.py)
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"  # what a Pagefind record holds after gzip, before its JSON
 PARALLEL_BYTES = 8 << 20  # feeds and search index worth a second process (~0.1 s of work)
 # Links another site or scheme (mailto:, data:) serves; group 1 is the host of an http(s) or //host link.
 _OTHER_SITE = re.compile(r"\s*(?:(?:https?:)?//([^/?#\s]*)|(?!https?:)[a-zA-Z][a-zA-Z0-9+.-]*:)", re.I)
@@ -201,7 +208,8 @@ def _read_feeds_and_index(folder: Path, xml_files: list[str], site_url: str, hos
     - per XML file, its links in document order as (base URL, link) or (base URL,
       digest of a feed entry's HTML), or a BrokenLink saying it is not XML;
     - the links of each feed entry, by digest (other sites left out);
-    - the search index's locations, a BrokenLink saying it is not one, or None."""
+    - the search index's locations, a BrokenLink saying it is not one, or None;
+    - the paper search's record links, by record file (or a BrokenLink)."""
     entries: dict[bytes, tuple[str, ...]] = {}
     xml = {rel: _xml_links(folder, rel, site_url, host, entries) for rel in xml_files}
     index = None
@@ -212,7 +220,35 @@ def _read_feeds_and_index(folder: Path, xml_files: list[str], site_url: str, hos
             index = [doc.get("location", "") for doc in docs]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             index = BrokenLink(index_file, None, index_file, f"not a search index: {exc}")
-    return xml, entries, index
+    records = {}
+    for rel in sorted(f"{SEARCH_FRAGMENTS}/{p.name}" for p in (folder / SEARCH_FRAGMENTS).glob("*.pf_fragment")):
+        try:
+            records[rel] = read_record(folder / rel).get("meta", {}).get("link", "")
+            if not records[rel]:
+                records[rel] = BrokenLink(rel, None, "", "a search record without a link")
+        except ValueError as exc:
+            records[rel] = BrokenLink(rel, None, rel, str(exc))
+    return xml, entries, (index, records)
+
+
+def read_record(path: Path) -> dict:
+    """One record of the paper search (a Pagefind fragment: gzip, a signature, JSON):
+    url, content (its text), filters and meta (title, authors, issue, kind, link)."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(_FRAGMENT_SIGNATURE):
+            raise ValueError("no Pagefind signature")
+        record = json.loads(data[len(_FRAGMENT_SIGNATURE):])
+        if not isinstance(record, dict) or not isinstance(record.get("meta", {}), dict):
+            raise ValueError("not an object with meta")
+        return record
+    except (OSError, EOFError, ValueError) as exc:
+        raise ValueError(f"not a Pagefind search record: {exc}") from None
+
+
+def read_search_records(folder: Path) -> list[dict]:
+    """Every record of a built site's paper search, in file-name order."""
+    return [read_record(p) for p in sorted((Path(folder) / SEARCH_FRAGMENTS).glob("*.pf_fragment"))]
 
 
 def _xml_links(folder: Path, rel: str, site_url: str, host: str, entries: dict[bytes, tuple[str, ...]]):
@@ -433,6 +469,7 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
     xml_files = sorted(f for f in site.files if f.endswith(".xml"))
     feeds_job = (site.folder, xml_files, site.url_of(""), site.host, site.index_file)
     nbytes = sum((site.folder / f).stat().st_size for f in [*xml_files, site.index_file] if f in site.files)
+    nbytes += 4096 * sum(1 for f in site.files if f.startswith(SEARCH_FRAGMENTS))  # ~as much work as 4 kB of feed
     pool = None
     if _in_parallel(workers, nbytes):
         with frozen_for_fork():
@@ -446,7 +483,7 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
             for m in CSS_URL.finditer(text):
                 if not m.group(2).startswith("data:"):
                     site.check(rel, text.count("\n", 0, m.start()) + 1, base, m.group(2))
-        xml, entries, index = feeds.get() if feeds else _read_feeds_and_index(*feeds_job)
+        xml, entries, (index, records) = feeds.get() if feeds else _read_feeds_and_index(*feeds_job)
     finally:
         if pool:
             pool.terminate()
@@ -459,8 +496,14 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
         root = site.base(site.url_of(""))  # locations are relative to the site root, wherever the index is
         for location in index:
             site.check(site.index_file, None, root, location)
+    root = site.base(site.url_of(""))  # a record's link is relative to the site root too
+    for rel, link in records.items():
+        if isinstance(link, BrokenLink):
+            site.broken.append(link)
+        else:
+            site.check(rel, None, root, link)
 
-    files = html_files + sum(1 for f in site.files if f.endswith((".css", ".xml")) or f == site.index_file)
+    files = html_files + len(records) + sum(1 for f in site.files if f.endswith((".css", ".xml")) or f == site.index_file)
     return LinkReport(files, site.checked, tuple(site.broken))
 
 
@@ -471,6 +514,8 @@ def _check_pages(site: _Site) -> int:
     for rel in sorted(f for f in site.files if f.endswith(".html")):
         text = (site.folder / rel).read_text(encoding="utf-8", errors="replace")
         site.ids[rel], links, config = _scan(text)
+        if config and _MATERIAL_SEARCH not in text:
+            config = (config[0], config[1], False)  # Material's search box is not on the page
         pages[rel] = Counter(links), config
 
     html_files = len(pages)
@@ -506,8 +551,9 @@ def _broken_in_page(site: _Site, rel: str, base: _Base) -> list[BrokenLink]:
     return broken
 
 
-def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text: str) -> None:
-    """Material loads its search worker and the search index from these paths."""
+def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text: str, search_box: bool = True) -> None:
+    """Material loads its search worker and the search index from these paths (its
+    settings name the worker on every page; the index is fetched by its search box)."""
 
     def line() -> int:  # of the <script>, near the end of the page: counted only if needed
         return (site.folder / rel).read_text(encoding="utf-8", errors="replace").count("\n", 0, offset) + 1
@@ -518,7 +564,8 @@ def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text
         site.broken.append(BrokenLink(rel, line(), "__config", "Material's page settings are not valid JSON"))
         return
     if config.get("search"):  # the worker, which fetches the index from base
-        for ref in (config["search"], posixpath.join(config.get("base", "."), site.index_file)):
+        index = [posixpath.join(config.get("base", "."), site.index_file)] if search_box else []
+        for ref in (config["search"], *index):
             verdict = site.verdict(base, ref)
             if verdict is not None:
                 site.checked += 1

@@ -12,7 +12,6 @@ builds the same site with and without this and compares every file.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import multiprocessing
@@ -31,10 +30,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import meta as page_meta
 
 from ..speed.background import can_fork, cores, frozen_for_fork
-from ..render import PAPER_LIST_START
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
-FORMAT = 2  # bump when the stored result changes shape
+FORMAT = 3  # bump when the stored result changes shape
 
 
 @dataclass
@@ -48,8 +46,6 @@ class Rendered:
     anchors: set[str]
     links_to_anchors: dict[str, dict[str, str]] | None  # target src_uri -> {anchor: link}
     records: list[tuple[str, int, str]]  # (logger, level, message)
-    search: list[dict] | None = None  # the search plugin's entries for this page ...
-    search_basis: str = ""  # ... valid for this content, title and meta
 
 
 def digest(*parts: bytes | str) -> str:
@@ -107,50 +103,7 @@ def render_one(file: File, files: Files, config) -> Rendered:
         links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
     result = Rendered(digest(markdown), page.content or "", page.toc, page._title_from_render,
                       set(page.present_anchor_ids or ()), links, capture.records)
-    index = _search_index(config)
-    if index is not None:  # index the page here too, the search plugin's own way
-        fresh = type(index)(**index.config)
-        fresh.add_entry_from_context(_without_paper_lists(page))
-        result.search, result.search_basis = fresh.entries, _search_basis(page)
     return result
-
-
-def _without_paper_lists(page: Page) -> Page:
-    """The page as the search plugin sees it, without the paper lists of tag pages.
-    Such a list is excluded from search as a whole and holds no heading, so the
-    plugin's parser records nothing of it; cutting it out first gives the same
-    entries (test_speedups compares the whole index) for a fraction of the parsing."""
-    content = page.content or ""
-    start = content.find(PAPER_LIST_START)
-    if start < 0:
-        return page
-    kept, position = [], 0
-    while start >= 0:
-        end = content.find("\n</ul>", start)
-        inner = content[start + len(PAPER_LIST_START):end]
-        if end < 0 or "<ul" in inner or "<h" in inner:  # not a list the render stage wrote: keep it all
-            break
-        kept.append(content[position:start])
-        position = end + len("\n</ul>")
-        start = content.find(PAPER_LIST_START, position)
-    kept.append(content[position:])
-    view = copy.copy(page)
-    view.content = "".join(kept)
-    return view
-
-
-def _search_index(config):
-    """Material's search index of this build, if the search plugin is on."""
-    for plugin in config.plugins.values():
-        index = getattr(plugin, "search_index", None)
-        if index is not None and hasattr(index, "add_entry_from_context") and hasattr(index, "entries"):
-            return index
-    return None
-
-
-def _search_basis(page: Page) -> str:
-    """What a page's search entries are made from, besides its table of contents."""
-    return digest(page.content or "", repr(page.title), page.url, repr(sorted(page.meta.items(), key=lambda i: str(i[0]))))
 
 
 # Set in the parent just before forking; workers inherit it.
@@ -171,15 +124,13 @@ class RenderCache:
         self.folder = folder
         self.workers = workers or cores()
         self.results: dict[str, Rendered] = {}
-        self.search: dict[str, Rendered] = {}  # src_uri -> result, until the page is indexed
         self.used: set[str] = set()
 
     def prepare(self, files: Files, generated: list[str], config) -> None:
         """Render these generated pages (from the disk cache, else in parallel)."""
-        self.results, self.search, self.used = {}, {}, set()
+        self.results, self.used = {}, set()
         if self.folder is None and self.workers < 2:
             return  # nothing to gain: MkDocs renders every page itself, as without this module
-        self._index_with_results(config)
         todo: list[tuple[str, str]] = []
         context = self._context(files, config)
         for src_uri in generated:
@@ -216,31 +167,11 @@ class RenderCache:
         finally:
             _JOB = None
 
-    def _index_with_results(self, config) -> None:
-        """The search plugin indexes a page from its HTML; a page whose entries were
-        made with its render, from the very same content, title and meta, gets those."""
-        index = _search_index(config)
-        if index is None:
-            return
-        own = index.add_entry_from_context
-        results = self.search
-
-        def add_entry_from_context(page) -> None:
-            result = results.pop(page.file.src_uri, None)
-            if result is not None and result.search is not None and result.search_basis == _search_basis(page) \
-                    and page.toc is result.toc:
-                index.entries.extend(result.search)
-            else:
-                own(page)
-
-        index.add_entry_from_context = add_entry_from_context
-
     def attach(self, page: Page, markdown: str) -> None:
         """Let MkDocs use the pre-rendered result, if it was made from this Markdown."""
         result = self.results.pop(page.file.src_uri, None)
         if result is None or result.markdown_digest != digest(markdown):
             return
-        self.search[page.file.src_uri] = result
 
         def render(self_page: Page, config, files: Files) -> None:
             self_page.content = result.content
@@ -262,8 +193,7 @@ class RenderCache:
     def _context(self, files: Files, config) -> str:
         """Everything besides the page's own text that its HTML can depend on."""
         validation = config.validation
-        index = _search_index(config)
-        return digest(str(FORMAT), _versions(), _RAWHTML, repr(index.config if index is not None else None),
+        return digest(str(FORMAT), _versions(), _RAWHTML,
                        repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=lambda i: i[0])),
                        repr(config.use_directory_urls), repr(validation), config.site_url or "",
                        "\n".join(sorted(f.src_uri for f in files)), str(logging.getLogger("mkdocs").getEffectiveLevel()))

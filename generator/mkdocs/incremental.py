@@ -7,8 +7,7 @@ only when its Markdown differs from the last successful build, and every page
 says yes when anything shared by all pages changed (the navigation, the list of
 pages, mkdocs.yml, the theme overrides). What dirty mode leaves stale is
 repaired: output of pages that no longer exist is deleted, pages that were not
-rendered get their last HTML back (the feeds read it), and the search index is
-merged page by page in the same order a full build writes it. Compiled theme
+rendered get their last HTML back (the feeds and the search index read it). Compiled theme
 templates are kept too (MkDocs makes a new Jinja environment for every build);
 Jinja checks each one against its template's source before using it.
 
@@ -86,8 +85,6 @@ class Incremental:
         self._pending: tuple[str, dict[str, str]] | None = None
         self._dest: dict[str, str] = {}  # src_uri -> output file, last build
         self._html: dict[str, str] = {}  # src_uri -> rendered HTML, last time it was rendered
-        self._search: dict[str, list] = {}  # page URL -> its search index entries
-        self._built: list[str] = []  # page URLs written in this build
         self._files: Files | None = None
         self._templates = _TemplateCode()
 
@@ -100,7 +97,7 @@ class Incremental:
         """Decide which pages this build renders. `generated`: src_uri -> Markdown."""
         if not self.enabled:
             return
-        self._built, self._files = [], files
+        self._files = files
         pages = list(files.documentation_pages())
         config_bytes = Path(config.config_file_path).read_bytes() if config.config_file_path else b""
         shared = digest(repr(config.nav), "\n".join(f.src_uri for f in pages), config_bytes,
@@ -150,32 +147,12 @@ class Incremental:
             elif page.content is not None:
                 self._html[file.src_uri] = page.content
 
-    def built(self, page) -> None:
-        if self.enabled:
-            self._built.append(page.url)
-
     def finish(self, config) -> None:
-        """After a successful build: merge the search index, remember the signatures."""
+        """After a successful build: remember the signatures."""
         if not self.enabled or self._pending is None or self._files is None:
             return
-        self._merge_search(self._files, config)
         self._global, self._pages = self._pending
         self._pending = None
-
-    def _merge_search(self, files: Files, config) -> None:
-        search = next((p for p in config.plugins.values() if hasattr(p, "search_index") and hasattr(p, "search_index_prev")), None)
-        if search is None or not hasattr(search.search_index, "entries"):
-            return
-        fresh: dict[str, list] = {url: [] for url in self._built}
-        for entry in search.search_index.entries:
-            url = entry["location"].split("#", 1)[0]
-            if url in fresh:
-                fresh[url].append(entry)
-        self._search.update(fresh)
-        order = [f.page.url for f in files.documentation_pages() if f.page is not None]
-        self._search = {url: self._search[url] for url in order if url in self._search}
-        search.search_index.entries = [entry for url in order for entry in self._search.get(url, ())]
-        search.search_index_prev = None  # Material's own merge assumes a single changed page
 
 
 def _within(path: str, folder: str) -> bool:

@@ -10,7 +10,7 @@ saves work, and is keyed by everything it is made from, so it cannot go stale:
   index (every note in it), the site's name and the URL settings (render.py);
 - `incremental` (only under `serve --dirty`): a digest of each page's Markdown
   and of what all pages share, to tell MkDocs which pages to render again; the
-  last HTML and search entries of pages not rendered again, which are exactly
+  last HTML of pages not rendered again, which are exactly
   those whose Markdown and shared inputs are unchanged; compiled theme templates,
   which Jinja checks against their source (mkdocs/incremental.py);
 - the render cache on disk, keyed by each page's Markdown and everything else its
@@ -27,10 +27,14 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..speed.background import Background
+from ..outputs.search import search_records
+from .search import FOLDER as SEARCH_FOLDER
+from .search import ServeIndexer, write_index
 from .cache import RenderCache
 from ..outputs.feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
 from ..outputs.citations import citation_files, citation_paths
@@ -75,6 +79,7 @@ class NewsletterConfig(base.Config):
     feed_limit = NonNegative("every entry", default=50)  # newest entries per Atom feed
     render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see mkdocs/cache.py)
     render_workers = NonNegative("one per core", default=0)  # processes rendering pages; 1: no extra process
+    search = c.Type(bool, default=True)  # the paper search: a Pagefind index in pagefind/ (see mkdocs/search.py)
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
@@ -89,6 +94,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     keep_for_export = False  # set by `newsletter export`: keep the generated pages and the files (export.py)
     pages: tuple | None = None  # likewise, only then
     files: Files | None = None
+    search_job: Background | None = None  # the search index being written, likewise (newsletter build)
+    search_indexer: ServeIndexer | None = None  # under serve: indexes after each build, in a thread
+    search_records = None  # this build's search records, made when asked (outputs/search.py)
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -97,6 +105,7 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         # Feed entries kept across serve rebuilds (see outputs/feeds.py); a build has no use for them.
         self.feed_memo = BuildMemo() if self.serving else None
         self.page_memo = BuildMemo() if self.serving else None  # generated pages' Markdown, likewise
+        self.search_indexer = ServeIndexer() if self.serving else None
 
     def on_config(self, config):
         for name in REQUIRED_EXTENSIONS:
@@ -156,17 +165,27 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
             # but under serve here, where the memo of feed entries lives on to the next rebuild.
             site, limit, memo = self.site, self.config.feed_limit, self.feed_memo
             self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo), inline=memo is not None)
+        self.search_records = None
+        if self.site is not None and self.config.search:
+            records = self.search_records = site_records(self.site, files, config)
+            if self.search_indexer is None:  # a build: in another process while MkDocs writes the pages
+                output = Path(config.site_dir) / SEARCH_FOLDER
+                self.search_job = Background(lambda: write_index(records(), output))
         return env
 
-    def on_page_context(self, context, page, config, nav):
-        self.incremental.built(page)
-        return context
-
-    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config):
         if self.feeds is not None:
             feeds, self.feeds = self.feeds, None
             report(feeds.result())
+        if self.search_job is not None:
+            job, self.search_job = self.search_job, None
+            try:
+                job.result()
+            except RuntimeError as exc:
+                raise PluginError(f"the search index was not written: {exc}") from None
+        elif self.search_indexer is not None and self.search_records is not None:
+            # The preview's first page must find an index; later ones show the last until this one is done.
+            self.search_indexer.request(self.search_records, Path(config.site_dir), wait=self.search_indexer.runs == 0)
         self.incremental.finish(config)
         if not self.incremental.enabled:  # a full build used every page it needs
             self.render.prune()
@@ -175,6 +194,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         if self.feeds is not None:
             self.feeds.abandon()
             self.feeds = None
+        if self.search_job is not None:
+            self.search_job.abandon()
+            self.search_job = None
 
     def on_serve(self, server, config, builder):
         for folder in [self.config.content_dir, self.config.tags_file, *self.config.watch]:
@@ -243,6 +265,15 @@ def write_feeds(site: Site, config, files: Files, limit: int, memo: BuildMemo | 
 def published_paths(site: Site) -> tuple[str, ...]:
     """Every finished file the build writes beside the pages (write_feeds writes them)."""
     return feed_paths(site) + citation_paths(site) + data_paths(site)
+def site_records(site: Site, files: Files, config):
+    """A function giving the site's search records (it may run in another process or
+    thread: everything it reads is taken now, from this build's rendered pages)."""
+    digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
+    urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    pages = tuple((f.page.title or "", f.url, f.page.content) for f in files.documentation_pages()
+                  if f.generated_by != "newsletter" and f.page is not None and f.page.content)
+    language = config.theme.get("language") or "en"
+    return lambda: search_records(site, digests, urls.__getitem__, pages, language)
 
 
 class FeedFile(File):

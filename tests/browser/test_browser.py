@@ -81,26 +81,103 @@ def test_home_to_issue_to_tag_and_back_to_the_paper(page_and_log, artifacts):
     log.assert_clean()
 
 
-def test_search_finds_a_paper_by_title(page_and_log, built_site, artifacts):
+def open_search_and_type(page, query: str) -> None:
+    """Keyboard only, as a reader: "/" opens the search, the query is typed key by key."""
+    page.keyboard.press("/")
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    page.keyboard.type(query)
+
+
+def test_search_finds_a_paper_by_title_and_opens_it_with_the_keyboard(page_and_log, built_site, artifacts):
     page, log = page_and_log
     open_page(page, built_site.digest)
     paper = first_tagged_paper(page)
     open_page(page, "")
-    search = page.locator("input.md-search__input")
-    search.click()
-    # Material ignores queries typed before its search worker has loaded the index.
-    expect(page.locator(".md-search-result__meta")).to_have_text("Type to start searching")
-    # Material searches on key events, not on fill(): the last character is typed.
-    search.fill(paper["title"][:-1])
-    search.press_sequentially(paper["title"][-1])
-    result = page.locator(f'.md-search-result a[href$="#{paper["slug"]}"]').first
-    expect(result).to_be_visible()
-    expect(result).to_contain_text(paper["title"])
+    open_search_and_type(page, paper["title"])
+    results = page.locator(".nl-search .md-search-result__link")
+    expect(results.first).to_be_visible()
+    expect(results.first).to_contain_text(paper["title"])
+    expect(results.first).to_have_attribute("href", re.compile(re.escape(built_site.digest) + "#" + re.escape(paper["slug"]) + "$"))
     page.screenshot(path=artifacts / "search-results.png")
-    result.click()
-    page.wait_for_url(re.compile(re.escape(built_site.digest) + r"(\?[^#]*)?#" + re.escape(paper["slug"]) + "$"),
-                      wait_until="networkidle")
+    page.keyboard.press("ArrowDown")  # into the results, then Enter opens the focused one
+    expect(results.first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(built_site.digest) + "#" + re.escape(paper["slug"]) + "$"), wait_until="networkidle")
     assert_scrolled_to(page, paper["slug"])
+    expect(page.locator("#__search")).not_to_be_checked()
+
+    page.keyboard.press("s")  # "s" opens it too; Esc closes it and leaves the field
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    expect(page.locator("#__search")).to_be_checked()
+    page.keyboard.press("Escape")
+    expect(page.locator("#__search")).not_to_be_checked()
+    expect(page.locator("input.md-search__input")).not_to_be_focused()
+    log.assert_clean()
+
+
+def test_search_by_author_narrowed_by_a_tag_and_a_year(page_and_log, built_site, axe_violations, artifacts):
+    """An author's papers, then only those with one tag and from one year: the filters
+    apply to papers (each result has the tag), and a paper in that tag's digest
+    without the tag is not listed. With results and filters open, axe-core finds no
+    serious or critical problem, in the light and the dark palette."""
+    page, log = page_and_log
+    open_page(page, built_site.digest)
+    paper = first_tagged_paper(page)
+    authors = page.locator(f'[id="{paper["slug"]}"] ~ p.nl-authors').first.text_content()
+    author = authors.split(",")[0].strip()
+    open_search_and_type(page, author)
+    results = page.locator(".nl-search .md-search-result__item")
+    expect(results.first).to_be_visible()
+    expect(page.locator(".nl-search .md-search-result__link", has_text=paper["title"])).to_have_count(1)
+    every = results.count()
+
+    page.locator(".nl-search__tags summary").click()
+    page.locator(".nl-search__tag-list label", has_text=re.compile(rf"^\s*{re.escape(paper['tag'])}\s+\d+\s*$")).locator("input").check()
+    expect(page.locator(".nl-search__tags summary")).to_have_text("Tags (1)")
+    expect(page.locator(".nl-search .md-search-result__link", has_text=paper["title"])).to_have_count(1)
+    tags = page.locator(".nl-search .md-search-result__item").evaluate_all(
+        "items => items.map(i => [...i.querySelectorAll('.nl-result__tag')].map(t => t.textContent))")
+    assert tags and all(paper["tag"] in t for t in tags), tags
+    assert len(tags) <= every
+
+    year = re.search(r"/issues/(\d{4})-", page.locator(".nl-search .md-search-result__link", has_text=paper["title"]).get_attribute("href")).group(1)
+    page.locator(".nl-search select[name=year]").select_option(year)
+    expect(page.locator(".nl-search .md-search-result__link", has_text=paper["title"])).to_have_count(1)
+    hrefs = page.locator(".nl-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    assert all(f"/issues/{year}-" in href for href in hrefs), hrefs
+    page.screenshot(path=artifacts / "search-filtered.png")
+    light = axe_violations(page)
+    assert not light, "serious or critical accessibility violations in the open search:\n" + "\n".join(light)
+    page.keyboard.press("Escape")
+
+    page.locator('form[data-md-component="palette"] label:visible').click()  # the dark palette
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    page.locator("input.md-search__input").click()
+    expect(page.locator(".nl-search .md-search-result__item").first).to_be_visible()
+    background = page.evaluate("() => getComputedStyle(document.querySelector('.nl-search .md-search__scrollwrap')).backgroundColor")
+    assert background != "rgb(255, 255, 255)", background  # the results follow the palette
+    page.screenshot(path=artifacts / "search-dark.png")
+    dark = axe_violations(page)
+    assert not dark, "serious or critical accessibility violations in the open search, dark palette:\n" + "\n".join(dark)
+    log.assert_clean()
+
+
+def test_search_on_a_phone_fits_the_screen(context_factory, built_site, artifacts):
+    page, log = context_factory(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    open_page(page, built_site.tag)
+    page.locator('label.md-header__button[for="__search"]').click()  # the magnifier in the header
+    search = page.locator("input.md-search__input")
+    expect(search).to_be_visible()
+    search.press_sequentially("GAN")
+    expect(page.locator(".nl-search .md-search-result__item").first).to_be_visible()
+    page.locator(".nl-search__tags summary").click()
+    width, scroll_width = page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]")
+    assert max(width, scroll_width) <= PHONE["width"], f"{max(width, scroll_width)}px wide with the search open"
+    wide = page.evaluate("""() => [...document.querySelectorAll('.md-search__inner *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert not wide, f"the search sticks out: {wide}"
+    page.screenshot(path=artifacts / "phone-search.png")
     log.assert_clean()
 
 

@@ -4,6 +4,8 @@ check as `newsletter check --site` and inside `newsletter build`."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import random
 import re
 import shutil
@@ -142,13 +144,34 @@ def test_zensicals_search_index_at_the_site_root(tmp_path):
     with `items`; without it, the same page settings report it missing."""
     write(tmp_path, {
         "index.html": '<h2 id="x">X</h2>',
-        "a/index.html": '<script id="__config" type="application/json">{"base": "..", "search": "../worker.js"}</script>',
+        "a/index.html": '<div data-md-component="search"></div>'
+                        '<script id="__config" type="application/json">{"base": "..", "search": "../worker.js"}</script>',
         "worker.js": "",
         "search.json": '{"config": {}, "items": [{"location": "#x"}, {"location": "a/"}, {"location": "#gone"}]}',
     })
     assert broken(tmp_path) == ['search.json: broken link -> #gone (no id "gone" in index.html)']
     (tmp_path / "search.json").unlink()
     assert broken(tmp_path) == ["a/index.html:1: broken link -> ../search/search_index.json (no file search/search_index.json)"]
+
+
+def test_search_records_link_to_pages_and_anchors(tmp_path):
+    def record(link):
+        meta = {"title": "A paper", "kind": "paper", **({"link": link} if link is not None else {})}
+        return gzip.compress(b"pagefind_dcd" + json.dumps({"url": "/x.html", "content": "", "meta": meta}).encode())
+
+    write(tmp_path, {"index.html": '<h2 id="x">X</h2>', "a/index.html": "A"})
+    fragments = tmp_path / "pagefind" / "fragment"
+    fragments.mkdir(parents=True)
+    for name, data in {"1": record("#x"), "2": record("a/"), "3": record("#y"), "4": record("b/"), "5": record(None),
+                       "6": b"not gzip"}.items():
+        (fragments / f"en_{name}.pf_fragment").write_bytes(data)
+    assert broken(tmp_path) == [
+        'pagefind/fragment/en_3.pf_fragment: broken link -> #y (no id "y" in index.html)',
+        "pagefind/fragment/en_4.pf_fragment: broken link -> b/ (no file b/index.html)",
+        "pagefind/fragment/en_5.pf_fragment: broken link ->  (a search record without a link)",
+        "pagefind/fragment/en_6.pf_fragment: broken link -> pagefind/fragment/en_6.pf_fragment "
+        "(not a Pagefind search record: Not a gzipped file (b'no'))",
+    ]
 
 
 class _Reference(HTMLParser):
@@ -296,7 +319,7 @@ def test_every_internal_link_of_the_built_site_resolves(site):
     report = check_site(site, SITE_URL)
     assert report.broken == ()
     pages = len(list(site.rglob("*.html")))
-    assert report.links > 40 * pages  # navigation, assets, anchors, feeds, search index: all counted
+    assert report.links > 35 * pages  # navigation, assets, anchors, feeds, search records: all counted
 
 
 def _first(site: Path, pattern: str) -> str:
@@ -309,7 +332,8 @@ MUTATIONS = {
     "newsletter stylesheet": (lambda s: (s / "assets/stylesheets/newsletter.css").unlink(), "newsletter.css", 8),
     "theme script": (lambda s: (s / _first(s, "assets/javascripts/bundle.*.min.js")).unlink(), "bundle.", 8),
     "search worker": (lambda s: (s / _first(s, "assets/javascripts/workers/search.*.min.js")).unlink(), "workers/search.", 8),
-    "search index": (lambda s: (s / "search/search_index.json").unlink(), "search/search_index.json", 8),
+    "search record": (lambda s: _first(s, "pagefind/fragment/*.pf_fragment") and (s / _first(s, "pagefind/fragment/*.pf_fragment")).write_bytes(b"x"),
+                      "not a Pagefind search record", 1),
     "site feed": (lambda s: (s / "feed.xml").unlink(), "feed.xml", 1),
     "tag page": (lambda s: shutil.rmtree(s / "tags/gans"), "tags/gans/index.html", 3),
     "paper anchor": (lambda s: _replace(s / "issues/2021-03/index.html", 'id="vision-one"', 'id="renamed"'),
@@ -344,11 +368,13 @@ def test_feeds_and_search_index_read_in_a_second_process_give_the_same_report(si
     alone, together = check_site(copy, SITE_URL, workers=1), check_site(copy, SITE_URL, workers=2)
     assert together == alone
     assert {line.source for line in alone.broken} >= {"issues/2021-03/index.html", "feed.xml", "sitemap.xml",
-                                                      "tags/gans/feed.xml", "search/search_index.json"}
-    (copy / "search/search_index.json").write_text("[]", encoding="utf-8")
+                                                      "tags/gans/feed.xml"}
+    assert any(line.source.startswith("pagefind/fragment/") and "vision-one" in line.target for line in alone.broken)
+    record = copy / _first(copy, "pagefind/fragment/*.pf_fragment")
+    record.write_bytes(gzip.compress(b"pagefind_dcd[]"))
     assert check_site(copy, SITE_URL, workers=2) == check_site(copy, SITE_URL, workers=1)
-    assert "search/search_index.json: broken link -> search/search_index.json (not a search index:" in \
-        str(check_site(copy, SITE_URL, workers=2).broken[-1])
+    assert any(line.source == record.relative_to(copy).as_posix() and "not a Pagefind search record" in str(line)
+               for line in check_site(copy, SITE_URL, workers=2).broken)
 
 
 def test_check_site_command(site, project, tmp_path):
@@ -362,7 +388,7 @@ def test_check_site_command(site, project, tmp_path):
     run = run_cli("-f", project, "check", "--site", copy)
     assert run.code == 1
     *lines, last = run.out.splitlines()
-    assert lines and all(re.fullmatch(rf"{re.escape(copy.as_posix())}/\S+\.(html|xml|json)(:\d+)?: broken link -> \S+ \(.+\)", line)
+    assert lines and all(re.fullmatch(rf"{re.escape(copy.as_posix())}/\S+\.(html|xml|json|pf_fragment)(:\d+)?: broken link -> \S+ \(.+\)", line)
                          for line in lines), run.out
     assert last.endswith(f"{len(lines)} broken links")
 
