@@ -289,6 +289,15 @@ def export_config(config_file: Path, nav: list | None, overrides: bool) -> str:
         data["plugins"] = [p for p in plugins if _name(p) != PLUGIN]
     elif isinstance(plugins, dict):
         plugins.pop(PLUGIN, None)
+    # The paper search (Pagefind) is the plugin's; a plugin-free site gets its engine's own:
+    # Material's search plugin under MkDocs and ProperDocs, Zensical's built-in one.
+    plugins = data.get("plugins")
+    if plugins is None:
+        data["plugins"] = ["search"]
+    elif isinstance(plugins, list) and not any(_name(p) in ("search", "material/search") for p in plugins):
+        plugins.insert(0, "search")
+    elif isinstance(plugins, dict) and not {"search", "material/search"} & set(plugins):
+        data["plugins"] = {"search": {}, **plugins}
     extensions = [e for e in data.get("markdown_extensions") or [] if _name(e) not in OWN_EXTENSIONS]
     names = {_name(e) for e in extensions}
     data["markdown_extensions"] = extensions + [e for e in NEEDED_EXTENSIONS if e not in names]
