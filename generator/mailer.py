@@ -141,9 +141,11 @@ class Report:
 
 
 def send_all(recipients: Iterable[str], make: Callable[[str], EmailMessage], server: Server, log: SendLog,
-             per_minute: int = 0, progress: TextIO | None = sys.stderr, sleep: Callable[[float], None] = time.sleep) -> Report:
+             per_minute: int = 0, progress: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> Report:
     """Send `make(address)` to every recipient not in the log yet. A refused recipient is
-    reported and the rest continue; a lost connection stops the run (rerun to resume)."""
+    reported and the rest continue; a lost connection stops the run (rerun to resume).
+    `progress`: where the progress line goes (default: stderr at call time)."""
+    progress = sys.stderr if progress is None else progress
     report = Report()
     served = log.served()
     todo = []
