@@ -169,6 +169,7 @@ DARK_CSS = """
   .main { background: #1c1f26 !important; }
   h1, h2, h3, h3 a { color: #f0f0f0 !important; }
   a, .chip { color: #9fa8ff !important; }
+  .badge { color: #ffffff !important; background: #3f51b5 !important; }
   .summary, .authors, .web, .footer, .footer a { color: #b0b6c0 !important; }
   pre { background: #2a2e37 !important; }
 }
