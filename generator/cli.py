@@ -222,6 +222,13 @@ def cmd_email(args) -> int:
             recipients = mailer.read_recipients(Path(args.to))
         if args.send and not args.smtp:
             wrong.append("--send needs --smtp HOST:PORT (e.g. --smtp email-smtp.eu-west-1.amazonaws.com:587)")
+        elif args.send:
+            try:
+                mailer.parse_server(args.smtp)
+            except ValueError as exc:
+                wrong.append(str(exc))
+    if args.limit_per_minute < 0:
+        wrong.append("--limit-per-minute: write a positive number of messages a minute (0: no limit)")
     if wrong:  # nothing is written or sent
         for line in wrong:
             print(line, file=sys.stderr)
@@ -253,7 +260,7 @@ def cmd_email(args) -> int:
         print(f"dry run: {len(todo)} to send, {len(recipients.addresses) - len(todo)} already sent, "
               f"{len(recipients.problems)} skipped lines; nothing sent")
         return 0
-    host, port = mailer.parse_server(args.smtp, args.smtp_security)
+    host, port = mailer.parse_server(args.smtp)
     server = mailer.Server(host, port, args.smtp_security, os.environ.get("NEWSLETTER_SMTP_USER") or None,
                            os.environ.get("NEWSLETTER_SMTP_PASSWORD"))
     make = lambda address: edition_mail.message(issue, site_url, config.site_name, settings, address)  # noqa: E731

@@ -106,7 +106,7 @@ class Server:
     timeout: float = 60.0
 
 
-def parse_server(value: str, security: str) -> tuple[str, int]:
+def parse_server(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
     if not host or not port.isdigit():
         raise ValueError(f"--smtp {value!r}: write HOST:PORT, e.g. --smtp smtp.example.org:587")

@@ -238,3 +238,10 @@ def test_implicit_tls(project, certificate, monkeypatch):
         controller.stop()
     assert run.code == 0, run.text
     assert inbox.addresses() == READERS
+
+
+def test_bad_smtp_address_is_an_error_before_sending(project):
+    run = run_cli("-f", project / "mkdocs.yml", "email", "2021-03", "--send", "--to", project / "list.txt",
+                  "--smtp", "smtp.example.org")
+    assert run.code == 1 and "write HOST:PORT" in run.err
+    assert not (project / ".cache" / "newsletter" / "sent").exists()
