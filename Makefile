@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build check test bench deps browser-deps apt-packages clean
+.PHONY: zensical zensical-if-possible export export-mkdocs export-properdocs export-zensical build-properdocs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +47,7 @@ build: deps
 check: deps
 	$(VENV)/bin/newsletter check
 
-test: deps browser-deps
+test: deps browser-deps zensical-if-possible
 	$(PY) -m pytest
 
 # Build N synthetic notes with newsletter build and with Material's blog plugin,
@@ -55,5 +56,45 @@ BENCH_ARGS ?= --notes 1000
 bench: deps
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
+# Other engines (README: Engines). ProperDocs comes with the test extras; Zensical gets
+# a virtual environment of its own, without this package, as a host building the
+# export would have (its pin is pyproject's `zensical` extra).
+ZENSICAL_VENV ?= .venv-zensical
+ZENSICAL_PIN = $(shell $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['zensical'])")
+
+$(ZENSICAL_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet "$(ZENSICAL_PIN)"
+	touch $@
+
+zensical: $(ZENSICAL_VENV)/.installed
+
+# `make test` runs the Zensical tests where Zensical installs, and skips them (saying why) elsewhere.
+zensical-if-possible:
+	@$(MAKE) --no-print-directory zensical || echo "Zensical did not install: its tests will be skipped"
+
+# The site as a plugin-free project in export/, then built by each engine into export/site/
+# and link-checked there.
+export: deps
+	$(VENV)/bin/newsletter export --out export
+
+export-mkdocs: export
+	$(VENV)/bin/mkdocs build --strict -f export/mkdocs.yml
+	$(VENV)/bin/newsletter -f export/mkdocs.yml check --site export/site
+
+export-properdocs: export
+	$(VENV)/bin/properdocs build --strict -f export/mkdocs.yml
+	$(VENV)/bin/newsletter -f export/mkdocs.yml check --site export/site
+
+export-zensical: export zensical
+	cd export && ../$(ZENSICAL_VENV)/bin/zensical build --strict --clean
+	$(VENV)/bin/newsletter -f export/mkdocs.yml check --site export/site
+
+# The project itself, plugin included, built by ProperDocs instead of MkDocs.
+build-properdocs: deps
+	$(VENV)/bin/properdocs build --strict -f mkdocs.yml -d site-properdocs
+	$(VENV)/bin/newsletter check --site site-properdocs
+
 clean:
-	rm -rf site $(VENV) .pytest_cache test-artifacts node_modules
+	rm -rf site site-properdocs export $(VENV) $(ZENSICAL_VENV) .pytest_cache test-artifacts node_modules

@@ -1,4 +1,4 @@
-"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note, email)."""
+"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note, import, email)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from .grouping import group
+from .mkdocs.engines import engine_problems
 from .checks.linkcheck import check_site
-from .read import read_content
+from .read import MONTH_RE, read_content
 from .render import plural
 from .scaffold import ScaffoldError, new_issue, new_note
 
@@ -36,7 +37,8 @@ def plugin_settings(config_file: Path) -> dict:
     return {"content_dir": Path(plugin.config.content_dir),
             "tags_file": Path(plugin.config.tags_file) if plugin.config.tags_file else None,
             "unknown_tags": plugin.config.unknown_tags,
-            "root": config_file.resolve().parent}
+            "root": config_file.resolve().parent,
+            "markdown_extensions": list(config.markdown_extensions)}
 
 
 def cmd_check(args) -> int:
@@ -47,7 +49,8 @@ def cmd_check(args) -> int:
         settings["unknown_tags"] = "error"
     content = read_content(settings["content_dir"], settings["tags_file"], settings["root"], settings["unknown_tags"])
     site = group(content)
-    problems = sorted(content.problems + site.problems, key=lambda p: (p.path, p.line or 0, p.message))
+    engines = engine_problems(args.config, settings["markdown_extensions"])  # builds that would skip the plugin
+    problems = sorted(content.problems + site.problems + tuple(engines), key=lambda p: (p.path, p.line or 0, p.message))
     for problem in problems:
         print(f"{problem}" + ("" if problem.severity == "error" else " [warning]"))
     errors = sum(p.severity == "error" for p in problems)
@@ -158,6 +161,42 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def cmd_export(args) -> int:
+    """The site as a plugin-free MkDocs project (mkdocs/export.py), written to a
+    temporary folder and swapped into --out only when it is complete."""
+    from .mkdocs.export import ExportError, export_site, is_export
+
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)-7s -  %(message)s")
+    out = Path(args.out).resolve()
+    if out.exists() and any(out.iterdir()) and not is_export(out):  # never replace anything but an earlier export
+        print(f"newsletter: {args.out} is not empty and holds no export; choose a new or empty folder", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    counter = _Counter()
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        report = export_site(args.config, staging, strict=not args.no_strict)
+        for link in report.broken:
+            logging.getLogger("mkdocs.newsletter").warning(f"{out.name}: {link}")
+        if report.broken:
+            raise MkDocsException(f"{plural(len(report.broken), 'broken link')} in the plugin-free build of the export")
+    except (MkDocsException, ExportError, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"export failed: {exc or 'see the warnings above'}; {args.out} left as it was", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+    _swap_in(staging, out)
+    print(f"exported {args.out}: {plural(report.pages, 'generated page')}, {plural(report.docs_files, 'other file')} "
+          f"of docs_dir, {plural(len(report.plugin_files), 'finished file')} from the plugin; plugin-free MkDocs build: "
+          f"{plural(report.links, 'internal link')}, 0 broken; {counter.count} warnings, {report.seconds:.1f} s")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from mkdocs.__main__ import cli
 
@@ -175,10 +214,13 @@ def cmd_new_issue(args) -> int:
 
 
 def cmd_new_note(args) -> int:
+    if args.from_ or not args.url:
+        return cmd_new_note_from(args)
     settings = plugin_settings(args.config)
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
     authors = [a.strip() for a in (args.authors or "").split(",") if a.strip()]
-    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors)
+    path = new_note(settings["content_dir"], args.month, args.title, args.url, tags, args.section, authors,
+                    repeat=args.repeat)
     print(f"created {os.path.relpath(path)}")
     return 0
 
@@ -275,6 +317,131 @@ def cmd_email(args) -> int:
           f"(log: {os.path.relpath(log.path)})")
     return 0 if report.complete else 1
 
+def _split_list(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _featured(rel: str) -> str:
+    """'content/notes/2021-03/x.md' -> 'content/notes/2021-03/x.md (issue 2021-03)'."""
+    month = rel.rsplit("/", 2)[-2] if rel.count("/") >= 2 else ""
+    return f"{rel} (issue {month})" if MONTH_RE.match(month) else rel
+
+
+def cmd_new_note_from(args) -> int:
+    """`new-note YYYY-MM --from URL_OR_ID`: the note filled in from arXiv or Crossref.
+    Nothing is written unless the record was fetched whole."""
+    from dataclasses import replace
+
+    from .identity import paper_id
+    from .scaffold import archive, check_month, note_from_record
+    from .sources import SourceError, lookup_one
+
+    if not args.from_:
+        raise ScaffoldError("give the paper's link: --url URL with a title, or --from URL_OR_ID to fill it in from arXiv or Crossref")
+    if args.url:
+        raise ScaffoldError("give either --url (with a title) or --from, not both")
+    check_month(args.month)
+    content_dir = plugin_settings(args.config)["content_dir"]
+    known = archive(content_dir)
+    before = known.get(paper_id(args.from_))
+    if before and not args.repeat:
+        raise ScaffoldError(f"{args.from_} is already in the archive: {_featured(before)}; "
+                            f"to feature it again, add --repeat (writes repeat: true)")
+    try:
+        record = lookup_one(args.from_)
+    except SourceError as exc:
+        print(f"newsletter: {exc}; no file written", file=sys.stderr)
+        return 1
+    before = known.get(record.identity)
+    if before and not args.repeat:
+        raise ScaffoldError(f"{args.from_} is already in the archive: {_featured(before)}; "
+                            f"to feature it again, add --repeat (writes repeat: true)")
+    if args.title:
+        record = replace(record, title=args.title.strip())
+    if args.authors:
+        record = replace(record, authors=tuple(_split_list(args.authors)))
+    path = note_from_record(content_dir, args.month, record, _split_list(args.tags), args.section, args.abstract, args.repeat)
+    print(f"created {os.path.relpath(path)} from {record.source}: {record.title!r}, {plural(len(record.authors), 'author')}"
+          + (f", first version {record.date.isoformat()}" if record.date and record.source == "arXiv" else
+             f", {record.date.isoformat()}" if record.date else ""))
+    if not args.tags:
+        print("next: add its tags (tags: [...]) and write why it matters")
+    return 0
+
+
+def _read_list(name: str) -> list[tuple[int, str]]:
+    """(line number, link or id) of a list file: blank lines and # comments skipped."""
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScaffoldError(f"cannot read the list {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    items = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            items.append((number, line))
+    return items
+
+
+def cmd_import(args) -> int:
+    """`import YYYY-MM FILE`: `new-note --from` for every line of FILE, skipping papers the
+    archive already has (so a rerun after a failure only fetches what failed); one progress
+    line per paper and a summary. Exit 1 if any failed."""
+    from .identity import arxiv_id, doi, paper_id
+    from .scaffold import archive, check_month, note_from_record
+    from .sources import SourceError, lookup
+
+    check_month(args.month)
+    content_dir = plugin_settings(args.config)["content_dir"]
+    items = _read_list(args.file)
+    known = archive(content_dir)
+    listed: dict[str, int] = {}
+    tags, section = _split_list(args.tags), args.section
+    outcome: dict[int, tuple[str, str]] = {}  # line -> (created/skipped/failed, what)
+    to_fetch: list[tuple[int, str]] = []
+    for number, text in items:
+        key = paper_id(text)
+        if arxiv_id(text) is None and doi(text) is None:
+            outcome[number] = ("failed", "neither an arXiv id or link nor a DOI; write its note by hand (newsletter new-note)")
+        elif key in known:
+            outcome[number] = ("skipped", f"already in the archive: {_featured(known[key])}")
+        elif key in listed:
+            outcome[number] = ("skipped", f"listed twice: the same paper as line {listed[key]}")
+        else:
+            listed[key] = number
+            to_fetch.append((number, text))
+    total = len(items)
+    arxiv_texts = [text for _, text in to_fetch if arxiv_id(text) is not None]
+    if arxiv_texts:
+        print(f"asking arXiv for {plural(len(arxiv_texts), 'paper')} ...", flush=True)
+    fetched = lookup(arxiv_texts) if arxiv_texts else {}
+    counts = {"created": 0, "skipped": 0, "failed": 0}
+    for index, (number, text) in enumerate(items, 1):
+        if number not in outcome:
+            record = fetched.get(text)
+            if record is None:  # a DOI: one Crossref request each, as the progress shows
+                record = lookup([text])[text]
+            if isinstance(record, SourceError):
+                outcome[number] = ("failed", str(record))
+            elif record.identity in known:
+                outcome[number] = ("skipped", f"already in the archive: {_featured(known[record.identity])}")
+            else:
+                try:
+                    path = note_from_record(content_dir, args.month, record, tags, section, args.abstract)
+                except ScaffoldError as exc:
+                    outcome[number] = ("failed", str(exc))
+                else:
+                    known[record.identity] = os.path.relpath(path, content_dir.parent).replace(os.sep, "/")
+                    outcome[number] = ("created", f"{os.path.relpath(path)} ({record.title})")
+        state, what = outcome[number]
+        counts[state] += 1
+        print(f"[{index}/{total}] {text}: {'failed: ' if state == 'failed' else ''}{'created ' if state == 'created' else ''}{what}",
+              flush=True)
+    print(f"{plural(total, 'paper')}: {counts['created']} created, {counts['skipped']} already in the archive or listed twice, "
+          f"{counts['failed']} failed" + ("; rerun the same command to retry the failed ones (nothing is overwritten)"
+                                          if counts["failed"] else ""))
+    return 1 if counts["failed"] else 0
+
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="newsletter", description="Write, check and build the ML-paper newsletter site.")
@@ -299,15 +466,27 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--full-rebuilds", action="store_true", help="rebuild every page on each change (slower)")
     serve.set_defaults(func=cmd_serve)
 
+    export = sub.add_parser("export", help="the site as plain Markdown pages, finished files and a mkdocs.yml "
+                            "without the newsletter plugin, for any engine (MkDocs, ProperDocs, Zensical)")
+    export.add_argument("--out", required=True, help="folder to write (replaced if it holds an earlier export)")
+    export.add_argument("--no-strict", action="store_true", help="skip bad notes with a warning instead of failing")
+    export.add_argument("-v", "--verbose", action="store_true")
+    export.set_defaults(func=cmd_export)
+
     issue = sub.add_parser("new-issue", help="scaffold content/issues/YYYY-MM.md")
     issue.add_argument("month", help="YYYY-MM")
     issue.add_argument("--title")
     issue.set_defaults(func=cmd_new_issue)
 
-    note = sub.add_parser("new-note", help="scaffold content/notes/YYYY-MM/<slug>.md (slug from the title)")
+    note = sub.add_parser("new-note", help="scaffold content/notes/YYYY-MM/<slug>.md (slug from the title), "
+                                           "filled in from arXiv or Crossref with --from")
     note.add_argument("month", help="YYYY-MM")
-    note.add_argument("title")
-    note.add_argument("--url", required=True, help="the paper's primary link (http/https)")
+    note.add_argument("title", nargs="?", help="the paper's title (with --from: replaces the fetched one)")
+    note.add_argument("--url", help="the paper's primary link (http/https)")
+    note.add_argument("--from", dest="from_", metavar="URL_OR_ID",
+                      help="fill title, authors, date, url and code from arXiv (id or link) or Crossref (DOI)")
+    note.add_argument("--abstract", action="store_true", help="with --from: start the body with the abstract as a quote")
+    note.add_argument("--repeat", action="store_true", help="the paper was featured before: write repeat: true")
     note.add_argument("--tags", help="comma-separated, e.g. GANs,Transformers")
     note.add_argument("--section")
     note.add_argument("--authors", help="comma-separated names")
@@ -327,6 +506,14 @@ def parser() -> argparse.ArgumentParser:
     mail.add_argument("--from", dest="sender", help="override the plugin's email_from")
     mail.add_argument("--unsubscribe", help="override the plugin's email_unsubscribe (URL, {email} per recipient)")
     mail.set_defaults(func=cmd_email)
+    imp = sub.add_parser("import", help="one note per paper link or id in FILE (one a line), filled in from arXiv or "
+                                        "Crossref; skips papers already in the archive, never overwrites")
+    imp.add_argument("month", help="YYYY-MM")
+    imp.add_argument("file", help="text file of links or ids, one a line (# comments, blank lines ignored; - for stdin)")
+    imp.add_argument("--tags", help="comma-separated, given to every note")
+    imp.add_argument("--section")
+    imp.add_argument("--abstract", action="store_true", help="start each body with the abstract as a quote")
+    imp.set_defaults(func=cmd_import)
     return top
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter, defaultdict
+from dataclasses import replace
 
-from .model import Content, IssueMeta, Month, Note, Problem, Section, Site, Tag, TagIndex
+from .identity import paper_id
+from .model import Content, Earlier, IssueMeta, Month, Note, Problem, Section, Site, Tag, TagIndex
 from .slugs import section_anchor, slugify
 
 RELATED_TAGS = 6
@@ -75,7 +77,7 @@ def group_months(notes: list[Note], issues: dict[str, IssueMeta]) -> tuple[tuple
         used = {slugify(n.section) for n in month_notes if n.section}
         for name in issue.sections:
             if slugify(name) not in used:
-                problems.append(Problem(issue.path, 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
+                problems.append(Problem(issue.path, issue.sections_line or 1, f"'sections': no note of {key} is in section {name!r}", "warning"))
         sections = group_sections(month_notes, issue.sections)
         problems += anchor_clashes(sections)
         months.append(Month(
@@ -111,11 +113,31 @@ def group_tags(months: tuple[Month, ...]) -> tuple[TagIndex, ...]:
     return tuple(indexes)
 
 
+def resolve_repeats(notes: list[Note], issues: dict[str, IssueMeta]) -> list[Note]:
+    """A `repeat: true` note gets the published entries of the same paper in earlier issues
+    (oldest first), for its "Also featured in" line; other notes are returned as they are."""
+    if not any(note.repeat for note in notes):
+        return notes
+    by_paper: dict[str, list[Note]] = defaultdict(list)
+    for note in notes:
+        by_paper[note.identity or paper_id(note.url)].append(note)
+    resolved = []
+    for note in notes:
+        if note.repeat:
+            before = sorted((n for n in by_paper[note.identity or paper_id(note.url)] if n.month < note.month),
+                            key=lambda n: (n.month, n.slug))
+            titles = {n.month: (issues[n.month].title if n.month in issues else None) or month_label(n.month) for n in before}
+            note = replace(note, earlier=tuple(Earlier(n.month, n.slug, titles[n.month]) for n in before))
+        resolved.append(note)
+    return resolved
+
+
 def group(content: Content, include_drafts: bool = False) -> Site:
     """`include_drafts` is for the live preview only (`newsletter serve`), where an
     editor wants to see the issue being written; a build never includes drafts."""
     issues = {issue.month: issue for issue in content.issues}
     hidden = set() if include_drafts else {key for key, issue in issues.items() if issue.draft}
     published = [n for n in content.notes if (include_drafts or not n.draft) and n.month not in hidden]
+    published = resolve_repeats(published, issues)
     months, problems = group_months(published, {k: v for k, v in issues.items() if k not in hidden})
     return Site(months=months, tags=group_tags(months), problems=tuple(problems))

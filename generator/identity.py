@@ -18,6 +18,7 @@ reader's duplicate check, the editor's import, citations); imports nothing of ou
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -35,6 +36,7 @@ _DOI_HOSTS = {"doi.org", "dx.doi.org"}
 _OPENREVIEW_HOSTS = {"openreview.net"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every stage asks again for the same links
 def arxiv_id(text: str) -> str | None:
     """The versionless arXiv id in an id or link of any form, or None.
 
@@ -64,6 +66,7 @@ def arxiv_version(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every stage asks again for the same links
 def doi(text: str) -> str | None:
     """The DOI, case-folded, in `10.xxxx/...`, `doi:10.xxxx/...` or a doi.org link, or None."""
     text = text.strip()
@@ -77,6 +80,7 @@ def doi(text: str) -> str | None:
     return path.casefold() if _DOI.match(path) else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every stage asks again for the same links
 def openreview_id(text: str) -> str | None:
     """The forum id of an OpenReview forum or pdf link (`?id=...`), or None."""
     parts = _split(text.strip())
@@ -100,6 +104,7 @@ def normalise_url(url: str) -> str:
     return host + path + (f"?{urlencode(kept)}" if kept else "")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every stage asks again for the same links
 def paper_id(url: str) -> str:
     """The canonical identity of the paper a link points to (see the module docstring)."""
     if (found := arxiv_id(url)) is not None:

@@ -56,6 +56,19 @@ class Note:
     draft: bool = False
     body: str = ""  # the curator's Markdown
     path: str = ""  # source file, relative to the project root
+    repeat: bool = False  # `repeat: true`: featured again on purpose (no duplicate warning)
+    identity: str = ""  # identity.paper_id(url), set by the reader: "arxiv:2102.07074", "doi:...", "url:..."
+    earlier: tuple["Earlier", ...] = ()  # set by grouping for a repeat: where the paper was featured before
+    body_line: int = 0  # line of the file the body starts on (0: unknown), for problems found in it
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A published entry of the same paper in an earlier issue, for "Also featured in"."""
+
+    month: str  # its issue, "YYYY-MM"
+    slug: str  # its anchor in that digest
+    issue_title: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,8 @@ class IssueMeta:
     draft: bool = False
     body: str = ""
     path: str = ""
+    body_line: int = 0  # line of the file the body starts on (0: unknown)
+    sections_line: int = 0  # line of `sections:` (0: none), for problems with the order it gives
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from urllib.parse import quote
 
 import yaml
 
+from .citation import bibtex_entry, cite_keys, coins
 from .grouping import month_label
+from .identity import paper_id
 from .speed.memo import NO_MEMO, BuildMemo
 from .model import Month, Note, Page, Site, Tag, TagIndex
 from .slugs import section_anchor
@@ -117,6 +119,30 @@ def tag_path(slug: str) -> str:
 SITE_FEED = "feed.xml"
 
 
+SITE_BIBTEX = "papers.bib"
+SITE_CSL = "papers.csl.json"
+SITE_DATA = "papers.json"
+SITE_DATA_SCHEMA = "papers.schema.json"
+SITE_JSON_FEED = "feed.json"
+ARCHIVE_DOWNLOADS = [("BibTeX", SITE_BIBTEX, "application/x-bibtex"), ("CSL-JSON", SITE_CSL, "application/vnd.citationstyles.csl+json"),
+                     ("JSON (with schema)", SITE_DATA, "application/json"), ("JSON Feed", SITE_JSON_FEED, "application/feed+json")]
+
+
+def issue_bibtex_path(key: str) -> str:
+    """Beside the digest's URL (issues/2021-03/), like a tag's feed beside its page."""
+    return f"issues/{key}/papers.bib"
+
+
+def tag_bibtex_path(slug: str) -> str:
+    return f"tags/{slug}/papers.bib"
+
+
+def download_links(page: str, links: list[tuple[str, str, str]]) -> str:
+    """A line of download links: (label, target file, MIME type)."""
+    items = " · ".join(f"[{md_text(label)}]({link(page, target)}){{ .nl-download type={kind} }}" for label, target, kind in links)
+    return f"{items}\n{{ .nl-downloads }}\n"
+
+
 def tag_feed_path(slug: str) -> str:
     """Beside the tag page's URL (tags/<slug>/), so readers guess it too."""
     return f"tags/{slug}/feed.xml"
@@ -137,10 +163,11 @@ def html_block(html: str) -> str:
     return f"<!-- nl-html {html_block_digest(html)} -->\n{html}\n<!-- /nl-html -->"
 
 
-def paper_entry(note: Note, page: str, directory_urls: bool = True) -> str:
+def paper_entry(note: Note, page: str, directory_urls: bool = True, cite: str = "") -> str:
     """One paper in a digest: heading with a stable anchor, then authors, badges and
     tags as finished HTML (the same HTML Markdown made of them, without its cost at
-    thousands of papers), then the note's own Markdown."""
+    thousands of papers), then the note's own Markdown, then its Cite control (`cite`:
+    finished HTML, see cite_block)."""
     head = [f"<!-- nl-paper:{note.slug} -->"]  # the feeds cut the paper's HTML out between these markers
     if note.draft:
         head.append(f'<p class="nl-draft">{DRAFT_TEXT}</p>')
@@ -150,11 +177,28 @@ def paper_entry(note: Note, page: str, directory_urls: bool = True) -> str:
     head.append(f'<p class="nl-links">{" ".join(badges)}</p>')
     chips = " ".join(_chip(page_url(page, tag_path(t.slug), directory_urls), t) for t in note.tags)
     head.append(f'<p class="nl-tags">{chips}</p>')
+    if note.earlier:  # a `repeat: true` note: where the paper was featured before
+        where = ", ".join(f'<a href="{page_url(page, issue_path(e.month), directory_urls)}#{e.slug}">{html_text(e.issue_title)}</a>'
+                          for e in note.earlier)
+        head.append(f'<p class="nl-repeat">Also featured in {where}</p>')
     parts = [f"### {md_text(note.title)} {{ #{note.slug} .nl-paper-title }}", html_block("\n".join(head))]
     if note.body.strip():
         parts.append(note.body.strip())
-    parts.append(html_block(f"<!-- /nl-paper:{note.slug} -->"))
+    # After the end marker: the feeds carry the paper, not its citation controls.
+    parts.append(html_block(f"<!-- /nl-paper:{note.slug} -->" + (f"\n{cite}" if cite else "")))
     return "\n\n".join(parts)
+
+
+def cite_block(note: Note, key: str, issue_title: str) -> str:
+    """A paper's Cite control: its BibTeX entry in a <details> (no script needed, nothing
+    fetched, closed on load so nothing shifts) with a copy button newsletter.js wires up,
+    and its COinS span for the Zotero Connector. Out of every search index."""
+    entry = html.escape(bibtex_entry(note, key, issue_title).rstrip("\n"), quote=False)
+    span = f'<span class="Z3988" title="{html.escape(coins(note, issue_title), quote=True)}"></span>'
+    return (f'<div class="nl-cite" data-search-exclude data-pagefind-ignore="all">{span}<details>'
+            f'<summary>Cite</summary>\n<pre class="nl-bibtex"><code>{entry}</code></pre>\n'
+            f'<button type="button" class="md-button nl-cite-copy" data-bibtex-key="{html.escape(key, quote=True)}">'
+            f'Copy BibTeX</button></details></div>')
 
 
 def _chip(href: str, tag: Tag) -> str:
@@ -165,7 +209,10 @@ def _badge(kind: str, url: str) -> str:
     return f'<a class="nl-badge nl-badge--{kind}" href="{html.escape(md_url(url), quote=True)}">{BADGE_LABELS[kind]}</a>'
 
 
-def render_digest(month: Month, site_name: str, directory_urls: bool = True) -> Page:
+def render_digest(month: Month, site_name: str, directory_urls: bool = True, keys: tuple[str, ...] = (),
+                  bibtex: bool = True) -> Page:
+    """`keys`: each paper's BibTeX key, in `month.notes` order (cite_keys); none: no Cite
+    controls. `bibtex`: link the issue's papers.bib (off when the build writes none)."""
     page = issue_path(month.key)
     count = len(month.notes)
     description = month.summary or f"{month.title}: {plural(count, 'paper')} from {site_name}."
@@ -174,15 +221,21 @@ def render_digest(month: Month, site_name: str, directory_urls: bool = True) -> 
         out.append(DRAFT_MARK + "\n")
     if month.summary:
         out.append(md_text(month.summary) + "\n{ .nl-summary }\n")
+    if bibtex:
+        out.append(download_links(page, [(f"Download BibTeX ({plural(count, 'paper')})", issue_bibtex_path(month.key),
+                                          "application/x-bibtex")]))
     if month.intro.strip():
         out.append(month.intro.strip() + "\n")
+    cites = dict(zip(((n.month, n.slug) for n in month.notes), keys))
     for section in month.sections:
         if section.name is not None:
             out.append(f"## {md_text(section.name)} {{ #{section_anchor(section.name)} }}\n")
         elif len(month.sections) > 1:
             out.append(f"## More papers {{ #{section_anchor(None)} }}\n")
         for note in section.notes:
-            out.append(paper_entry(note, page, directory_urls) + "\n")
+            key = cites.get((note.month, note.slug))
+            cite = cite_block(note, key, month.title) if key else ""
+            out.append(paper_entry(note, page, directory_urls, cite) + "\n")
     out.append(_issue_navigation(month, page))
     return Page(path=page, markdown="\n".join(out), title=month.title)
 
@@ -211,6 +264,7 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
         out.append(md_text(tag.description) + "\n{ .nl-summary }\n")
     if feeds:
         out.append(subscribe_link(page, tag_feed_path(tag.slug), f"Subscribe to papers tagged {tag.name}"))
+        out.append(download_links(page, [(f"Download BibTeX ({count})", tag_bibtex_path(tag.slug), "application/x-bibtex")]))
     out.append(f"**{count}** across {plural(len({n.month for n in index.notes}), 'issue')}.\n{{ .nl-count }}\n")
     if index.related:
         related = " ".join(f"[{md_text(t.name)} ({n})]({link(page, tag_path(t.slug))}){{ .nl-chip }}" for t, n in index.related)
@@ -229,7 +283,7 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
             out.append(f"\n## {md_text(months[note.month].title)} {{ #month-{note.month} }}\n")
         parts = shared.get(id(note))
         if parts is None or parts[0] is not note:
-            parts = shared[id(note)] = (note, *_tag_list_item(note, directory_urls))
+            parts = shared[id(note)] = (note, *_tag_list_item(note, months[note.month].title, directory_urls))
         _, head, chips = parts
         others = " ".join(chip for slug, chip in chips if slug != tag.slug)
         items.append(f"{head}<br>{others}</li>" if others else f"{head}</li>")
@@ -243,13 +297,15 @@ def render_tag(index: TagIndex, months: dict[str, Month], feeds: bool = True, di
 _ANY_TAG_PAGE = "tags/_.md"
 
 
-def _tag_list_item(note: Note, directory_urls: bool) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """A paper in a tag page's list: the start of its item (link and authors) and a chip per tag."""
+def _tag_list_item(note: Note, issue_title: str, directory_urls: bool) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A paper in a tag page's list: the start of its item (link, authors, its COinS span
+    for the Zotero Connector) and a chip per tag."""
     def url(target: str) -> str:
         return page_url(_ANY_TAG_PAGE, target, directory_urls)  # positional: the cache key is cheaper
     head = f'<li><a href="{url(issue_path(note.month))}#{note.slug}">{html_text(note.title)}</a>'
     if note.authors:
         head += f" — {html_text(', '.join(note.authors))}"
+    head += f'<span class="Z3988" title="{html.escape(coins(note, issue_title), quote=True)}"></span>'
     chips = tuple((t.slug, _chip(url(tag_path(t.slug)), t)) for t in note.tags)
     return head, chips
 
@@ -291,6 +347,7 @@ def render_archive(site: Site, feeds: bool = True) -> Page:
     out = [front_matter("Issues", f"All {len(site.months)} issues, newest first."), "# Issues\n"]
     if feeds:
         out.append(subscribe_link(page, SITE_FEED, "Subscribe to new issues"))
+        out.append("The whole archive as data: " + download_links(page, ARCHIVE_DOWNLOADS))
     year = None
     for month in site.months:
         if month.year != year:
@@ -347,8 +404,11 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
     months = {m.key: m for m in site.months}
     pages = [render_home(site, site_name, site_description, feeds, directory_urls), render_archive(site, feeds),
              render_tags_index(site)]
-    pages += [memo.get(("digest", m, site_name, directory_urls), lambda m=m: render_digest(m, site_name, directory_urls))
-              for m in site.months]
+    ids = cite_keys(site)
+    for m in site.months:
+        keys = tuple(ids[paper_id(n.url)] for n in m.notes)
+        pages.append(memo.get(("digest", m, site_name, directory_urls, keys, feeds),
+                              lambda m=m, keys=keys: render_digest(m, site_name, directory_urls, keys, feeds)))
     shared: dict = {}  # tag-list items, shared by the tag pages of this call
     for index in site.tags:
         titles = tuple((key, months[key].title) for key in dict.fromkeys(n.month for n in index.notes))

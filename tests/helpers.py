@@ -289,6 +289,6 @@ class BuiltSite:
         found = {}
         for path in sorted(self.dir.rglob("*")):
             rel = path.relative_to(self.dir).as_posix()
-            if path.is_file() and not rel.startswith("assets/") and path.suffix in (".html", ".json", ".xml", ".txt"):
+            if path.is_file() and not rel.startswith("assets/") and path.suffix in (".html", ".json", ".xml", ".txt", ".bib"):
                 found[rel] = path.read_text(encoding="utf-8")
         return found

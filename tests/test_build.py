@@ -395,3 +395,28 @@ def test_shipped_content_builds_strictly(shipped):
     """Depends on the content: no warning at all, so `newsletter build` (strict) passes."""
     run = shipped[0]
     assert run.logs == [], "\n".join(run.logs)
+
+
+def test_repeat_entry_says_also_featured_in_and_its_link_lands_on_the_earlier_entry(tmp_path):
+    config = write_project(tmp_path / "repeat", {
+        "content/issues/2021-03.md": note_md(title="Best of arXiv \u2014 March 2021", url=None, tags=None, draft=False),
+        "content/notes/2021-03/transgan.md": note_md(title="TransGAN", url="https://arxiv.org/abs/2102.07074"),
+        "content/notes/2021-05/transgan-scaled-up.md": note_md(title="TransGAN, scaled up", url="https://arxiv.org/pdf/2102.07074v4",
+                                                               repeat=True, body="New results at 256 px."),
+    })
+    run = build(config, tmp_path / "site")  # strict, with the site's link check
+    assert run.code == 0, run.text
+    site = BuiltSite(tmp_path / "site")
+    may = site.page("issues/2021-05")
+    (line,) = may.article.find_all("p", cls="nl-repeat")
+    assert line.text() == "Also featured in Best of arXiv \u2014 March 2021"
+    (anchor,) = line.find_all("a")
+    target, fragment = site.resolve(may, anchor.attrs["href"])
+    assert (target, fragment) == ("issues/2021-03", "transgan")
+    assert fragment in site.page(target).ids
+    assert site.page("issues/2021-03").article.find_all("p", cls="nl-repeat") == []
+    # In the feeds too, with the link made absolute (a feed reader has no page to resolve it from).
+    import feedparser
+    entries = feedparser.parse((tmp_path / "site" / "tags" / "gans" / "feed.xml").read_bytes()).entries
+    (entry,) = [e for e in entries if e.title == "TransGAN, scaled up"]
+    assert 'Also featured in <a href="https://example.org/issues/2021-03/#transgan">' in entry.content[0].value

@@ -48,7 +48,7 @@ def test_check_prints_every_problem_as_path_line_message(make_project):
     lines = run.out.splitlines()
     problems = lines[:-1]
     assert problems == [
-        "content/issues/2021-04.md:1: 'sections': no note of 2021-04 is in section 'Nowhere' [warning]",
+        "content/issues/2021-04.md:3: 'sections': no note of 2021-04 is in section 'Nowhere' [warning]",  # the line of sections:
         "content/notes/2021-03/bad-tags.md:4: 'tags': expected a list of strings, got 'GANs, NLP' (write tags: [GANs, NLP])",
         "content/notes/2021-03/bad-title.md:2: 'title': expected text, got the boolean true \u2014 YAML reads unquoted "
         "yes/no/on/off/true/false as booleans (write title: \"Yes\")",

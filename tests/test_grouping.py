@@ -142,3 +142,19 @@ def test_a_paper_anchor_that_takes_a_section_anchor_is_reported():
     assert [str(p) for p in problems] == [
         "content/notes/2021-03/section-nlp.md:1: the file name gives the anchor #section-nlp, which is also the anchor "
         "of the section 'NLP' on the digest; rename the file"]
+
+
+def test_a_repeat_note_knows_where_the_paper_was_featured_before():
+    from dataclasses import replace
+    first = replace(note("transgan", "2021-03"), url="https://arxiv.org/abs/2102.07074")
+    second = replace(note("transgan-v2", "2021-07"), url="https://huggingface.co/papers/2102.07074")
+    repeat = replace(note("transgan-again", "2021-09"), url="https://arxiv.org/pdf/2102.07074v3", repeat=True)
+    unrelated = replace(note("other", "2021-09"), repeat=True)
+    site = site_of([repeat, first, second, unrelated], [issue("2021-03", title="Best of arXiv \u2014 March 2021")])
+    by_slug = {n.slug: n for n in site.notes}
+    assert [(e.month, e.slug, e.issue_title) for e in by_slug["transgan-again"].earlier] == [
+        ("2021-03", "transgan", "Best of arXiv \u2014 March 2021"), ("2021-07", "transgan-v2", "July 2021")]
+    assert by_slug["transgan"].earlier == by_slug["transgan-v2"].earlier == by_slug["other"].earlier == ()  # not repeats / none
+    # A draft issue is not published: nothing there to link to.
+    hidden = site_of([repeat, first], [issue("2021-03", draft=True)])
+    assert hidden.notes[0].earlier == ()

@@ -19,7 +19,7 @@ GENERATOR = Path(__file__).resolve().parents[1] / "generator"
 # earlier tier, nothing in its own tier's other packages or in a later tier.
 TIERS = [
     ("model", "slugs", "identity", "speed"),  # plain data, slug and paper-identity rules, speed-ups: shared by every stage
-    ("read", "sources"),  # stage 1, and metadata from outside for the editor's commands
+    ("read", "sources", "citation"),  # stage 1; metadata from outside for the editor's commands; how a paper is cited
     ("grouping",),  # stage 2
     ("render",),  # stage 3
     ("outputs", "checks"),  # stage 4, and the built-site checks

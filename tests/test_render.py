@@ -282,3 +282,13 @@ def test_pages_kept_across_serve_rebuilds_are_never_stale():
         kept = render_site(changed, "D", memo=memo)
         assert kept == render_site(changed, "D")
     assert len(memo) == len(changed.months) + len(changed.tags)
+
+
+def test_repeat_entry_links_the_earlier_entry():
+    from generator.model import Earlier, Note, Tag
+    from generator.render import paper_entry
+    repeat = Note(slug="transgan", month="2021-05", title="TransGAN", url="https://arxiv.org/abs/2102.07074", tags=(Tag("GANs", "gans"),),
+                  repeat=True, earlier=(Earlier("2021-03", "transgan", "March <b>2021</b>"),))
+    entry = paper_entry(repeat, "issues/2021-05.md")
+    assert '<p class="nl-repeat">Also featured in <a href="../2021-03/#transgan">March &lt;b&gt;2021&lt;/b&gt;</a></p>' in entry
+    assert 'href="2021-03.html#transgan"' in paper_entry(repeat, "issues/2021-05.md", directory_urls=False)

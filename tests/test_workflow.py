@@ -106,9 +106,17 @@ def test_pip_cache_keyed_on_the_dependencies(workflow):
 
 # ----------------------------------------------------------- the README's commands
 
-def run_commands(workflow: dict) -> list[str]:
-    return [line.strip() for job in workflow["jobs"].values() for step in job.get("steps", [])
-            for line in step.get("run", "").splitlines() if line.strip()]
+def run_commands(workflow: dict, only: str | None = None) -> list[str]:
+    """Every `run:` line of the workflow (of job `only`), a matrix job's once per matrix value."""
+    commands = []
+    for name, job in workflow["jobs"].items():
+        if only is not None and name != only:
+            continue
+        targets = job.get("strategy", {}).get("matrix", {}).get("target", [None])
+        for target in targets:
+            commands += [line.strip().replace("${{ matrix.target }}", str(target)) for step in job.get("steps", [])
+                         for line in step.get("run", "").splitlines() if line.strip()]
+    return commands
 
 
 def readme_commands(text: str) -> set[str]:
@@ -134,14 +142,25 @@ def test_readme_parser_reads_shell_blocks_only():
 
 
 def test_workflow_runs_the_commands_readme_gives(workflow):
+    assert run_commands(workflow, "build") == ["make test", "make build"]  # the whole suite, then the strict, link-checked build
+    # ProperDocs on the project, Zensical on the export (README: Engines), each link-checked
+    assert run_commands(workflow, "engines") == ["make build-properdocs", "make export-zensical"]
     commands = run_commands(workflow)
-    assert commands == ["make test", "make build"]  # the whole suite, then the strict, link-checked build
     assert README.is_file(), "README.md is missing"
     documented = readme_commands(README.read_text(encoding="utf-8"))
     assert [c for c in commands if c not in documented] == [], f"README.md's shell blocks give {sorted(documented)}"
 
 
+def test_engine_jobs_only_read_and_never_deploy(workflow):
+    engines = workflow["jobs"]["engines"]
+    assert engines["permissions"] == {"contents": "read"}
+    assert engines["strategy"]["fail-fast"] is False  # one engine failing still shows the other's result
+    checkout = next(s for s in steps(workflow, "engines") if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert not any("upload-pages" in s.get("uses", "") for s in steps(workflow, "engines"))
+
+
 def test_make_targets_exist():
-    for target in ("test", "build"):
+    for target in ("test", "build", "build-properdocs", "export-zensical"):
         proc = subprocess.run(["make", "-n", target], cwd=REPO, capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr

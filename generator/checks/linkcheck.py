@@ -31,7 +31,9 @@ What is checked, relative to the site root that `site_url`'s path maps to
 - CSS: url(...) references;
 - XML (sitemap, feeds): href attributes, URL texts under site_url, and the
   links inside feed entries' HTML (resolved against xml:base);
-- search/search_index.json: every result location and its fragment.
+- search/search_index.json: every result location and its fragment; on a site
+  built by Zensical, whose theme loads `search.json` from the site root instead
+  (an export: mkdocs/export.py), that file and its locations.
 A root-relative link that escapes the subpath (`/assets/x.css` for a site under
 /newsletter/) is broken. Other hosts, mailto:, data: and the like are skipped.
 """
@@ -57,6 +59,7 @@ URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 XML_BASE = "http://www.w3.org/XML/1998/namespace}base"  # xml:base as expat names it (namespace_separator "}")
 SEARCH_INDEX = "search/search_index.json"
+ZENSICAL_INDEX = "search.json"  # where Zensical's theme fetches its index from (its `items`, not `docs`)
 PARALLEL_BYTES = 8 << 20  # feeds and search index worth a second process (~0.1 s of work)
 # Links another site or scheme (mailto:, data:) serves; group 1 is the host of an http(s) or //host link.
 _OTHER_SITE = re.compile(r"\s*(?:(?:https?:)?//([^/?#\s]*)|(?!https?:)[a-zA-Z][a-zA-Z0-9+.-]*:)", re.I)
@@ -191,7 +194,8 @@ def _elsewhere(ref: str, host: str) -> bool:
 
 # --------------------------------------------------------------------------- feeds and search index
 
-def _read_feeds_and_index(folder: Path, xml_files: list[str], site_url: str, host: str) -> tuple[dict, dict, object]:
+def _read_feeds_and_index(folder: Path, xml_files: list[str], site_url: str, host: str,
+                          index_file: str = SEARCH_INDEX) -> tuple[dict, dict, object]:
     """What the XML files and the search index hold, read apart from the pages (in
     another process when worth it), to be judged once every page's ids are known:
     - per XML file, its links in document order as (base URL, link) or (base URL,
@@ -201,12 +205,13 @@ def _read_feeds_and_index(folder: Path, xml_files: list[str], site_url: str, hos
     entries: dict[bytes, tuple[str, ...]] = {}
     xml = {rel: _xml_links(folder, rel, site_url, host, entries) for rel in xml_files}
     index = None
-    if (folder / SEARCH_INDEX).is_file():
+    if (folder / index_file).is_file():
         try:
-            docs = json.loads((folder / SEARCH_INDEX).read_text(encoding="utf-8"))["docs"]
+            docs = json.loads((folder / index_file).read_text(encoding="utf-8"))
+            docs = docs["docs"] if index_file == SEARCH_INDEX else docs["items"]
             index = [doc.get("location", "") for doc in docs]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            index = BrokenLink(SEARCH_INDEX, None, SEARCH_INDEX, f"not a search index: {exc}")
+            index = BrokenLink(index_file, None, index_file, f"not a search index: {exc}")
     return xml, entries, index
 
 
@@ -304,6 +309,9 @@ class _Site:
         self.host = urlsplit(self.origin).netloc.lower()
         self.root = parts.path if parts.path.endswith("/") else parts.path + "/"  # "/" or "/newsletter/"
         self.files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        # Material's index, unless the site has none but Zensical's
+        zensical = SEARCH_INDEX not in self.files and ZENSICAL_INDEX in self.files
+        self.index_file = ZENSICAL_INDEX if zensical else SEARCH_INDEX
         self.dirs = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
         self.ids: dict[str, set[str]] = {}
         self.entries: dict[tuple[bytes, str], tuple[int, tuple[tuple[str, str], ...]]] = {}
@@ -423,8 +431,8 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
     a second one, None (default) the same when they are large enough to be worth it."""
     site = _Site(Path(folder), site_url)
     xml_files = sorted(f for f in site.files if f.endswith(".xml"))
-    feeds_job = (site.folder, xml_files, site.url_of(""), site.host)
-    nbytes = sum((site.folder / f).stat().st_size for f in [*xml_files, SEARCH_INDEX] if f in site.files)
+    feeds_job = (site.folder, xml_files, site.url_of(""), site.host, site.index_file)
+    nbytes = sum((site.folder / f).stat().st_size for f in [*xml_files, site.index_file] if f in site.files)
     pool = None
     if _in_parallel(workers, nbytes):
         with frozen_for_fork():
@@ -450,9 +458,9 @@ def check_site(folder: Path, site_url: str | None = None, workers: int | None = 
     elif index is not None:
         root = site.base(site.url_of(""))  # locations are relative to the site root, wherever the index is
         for location in index:
-            site.check(SEARCH_INDEX, None, root, location)
+            site.check(site.index_file, None, root, location)
 
-    files = html_files + sum(1 for f in site.files if f.endswith((".css", ".xml", "search_index.json")))
+    files = html_files + sum(1 for f in site.files if f.endswith((".css", ".xml")) or f == site.index_file)
     return LinkReport(files, site.checked, tuple(site.broken))
 
 
@@ -510,7 +518,7 @@ def _check_material_config(site: _Site, rel: str, base: _Base, offset: int, text
         site.broken.append(BrokenLink(rel, line(), "__config", "Material's page settings are not valid JSON"))
         return
     if config.get("search"):  # the worker, which fetches the index from base
-        for ref in (config["search"], posixpath.join(config.get("base", "."), "search/search_index.json")):
+        for ref in (config["search"], posixpath.join(config.get("base", "."), site.index_file)):
             verdict = site.verdict(base, ref)
             if verdict is not None:
                 site.checked += 1

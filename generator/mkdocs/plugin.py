@@ -33,7 +33,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..speed.background import Background
 from .cache import RenderCache
 from ..outputs.feeds import FeedSite, feed_paths, iter_feeds, tag_sitemap
+from ..outputs.citations import citation_files, citation_paths
+from ..outputs.data import data_files, data_paths
 from ..grouping import group
+from .guard import GUARD
 from .incremental import Incremental
 from ..speed.memo import BuildMemo
 from ..model import Content, Problem, Site
@@ -88,6 +91,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     feed_memo: BuildMemo | None = None  # only under serve: set in on_startup
     page_memo: BuildMemo | None = None  # likewise
     feeds: Background | None = None  # the feeds being written, from on_env to on_post_build
+    keep_for_export = False  # set by `newsletter export`: keep the generated pages and the files (export.py)
+    pages: tuple | None = None  # likewise, only then
+    files: Files | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -101,6 +107,8 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
+        if GUARD in config.markdown_extensions:  # it stops builds this plugin does not run in (guard.py)
+            config.mdx_configs.setdefault(GUARD, {})["enabled"] = False
         self.content = self.site = None
         cache = Path(config.config_file_path).absolute().parent / ".cache" / "newsletter" / "pages"
         self.render = RenderCache(cache if self.config.render_cache else None, self.config.render_workers)
@@ -127,7 +135,10 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.plan(files, {p.path: p.markdown for p in pages}, config)
         self.generated = [p.path for p in pages]
         # Feed files exist from here on, so links to them resolve and validate; on_env fills them in.
-        return add_generated(files, feed_paths(self.site) if feeds else (), config)
+        files = add_generated(files, published_paths(self.site) if feeds else (), config)
+        if self.keep_for_export:
+            self.pages, self.files = pages, files
+        return files
 
     def on_nav(self, nav, config, files: Files):
         self.render.prepare(files, self.generated, config)  # every file is known now
@@ -225,12 +236,18 @@ def write_feeds(site: Site, config, files: Files, limit: int, memo: BuildMemo | 
     meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
     url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
     feeds, problems = iter_feeds(site, meta, url_of, digests, limit, memo)
-    for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, url_of) for index in site.tags)):
+    for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, url_of) for index in site.tags),
+                                citation_files(site), data_files(site, meta, url_of, digests, limit)):
         path = Path(files.get_file_from_path(feed.path).abs_dest_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as out:
             feed.write(out)
     return problems
+
+
+def published_paths(site: Site) -> tuple[str, ...]:
+    """Every finished file the build writes beside the pages (write_feeds writes them)."""
+    return feed_paths(site) + citation_paths(site) + data_paths(site)
 
 
 class FeedFile(File):

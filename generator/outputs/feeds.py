@@ -77,6 +77,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PAPER = re.compile(r"<!-- nl-paper:(?P<slug>[^ ]+) -->(?P<html>.*?)<!-- /nl-paper:(?P=slug) -->", re.S)
 _ANY_MARKER = re.compile(r"<!-- /?nl-paper:[^ ]* -->\n?")
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+# A paper's Cite control (render.cite_block: no <div> inside), a page control, not content.
+_CITE = re.compile(r'<div class="nl-cite"[^>]*>.*?</details></div>\n?', re.S)
 _H1 = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
 # Only real start tags (text in code blocks has its < escaped), then their URL attributes.
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
@@ -138,9 +140,9 @@ def paper_fragments(digest_html: str) -> dict[str, str]:
 
 def issue_html(digest_html: str) -> str:
     """The digest as a feed entry: without its title (the entry has one), the
-    heading permalinks ('#' clutter in mail) and the paper markers."""
+    heading permalinks ('#' clutter in mail), the Cite controls and the paper markers."""
     body = _H1.sub("", digest_html, count=1)
-    return _ANY_MARKER.sub("", _HEADERLINK.sub("", body)).strip()
+    return _ANY_MARKER.sub("", _HEADERLINK.sub("", _CITE.sub("", body))).strip()
 
 
 # --------------------------------------------------------------------------- XML
@@ -230,7 +232,7 @@ def site_feed(months: tuple[Month, ...], meta: FeedSite, url_of: Callable[[str],
     def entries() -> Iterator[str]:  # one at a time, as the feed is written
         for month in months:
             page = urljoin(meta.url, url_of(issue_path(month.key)))
-            summary, digest = _issue_summary(month), digests.get(month.key, "")
+            summary, digest = issue_summary(month), digests.get(month.key, "")
             key = ("issue", meta, month.key, month.title, summary, page, digest)
             yield memo.get(key, lambda: _entry_xml(issue_entry(month, summary, digest, meta, page)))
 
@@ -249,7 +251,7 @@ def issue_entry(month: Month, summary: str, digest: str, meta: FeedSite, page: s
     return entry
 
 
-def _issue_summary(month: Month) -> str:
+def issue_summary(month: Month) -> str:
     if month.summary:
         return month.summary
     count = len(month.notes)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..model import Content, IssueMeta, Note, Problem
 from .ahead import ReadAhead
+from .body import dead_links, links
 from .crosscheck import cross_checks
 from .fields import MONTH_RE
 from .files import SourceFile, links_leaving, rel_path, walk_markdown
@@ -25,6 +26,7 @@ def forget() -> None:
     PARSED.clear()
     NOTES.clear()
     VOCABULARY.clear()
+    links.cache_clear()
 
 
 def same_vocabulary(vocabulary: Vocabulary) -> Vocabulary:
@@ -79,6 +81,7 @@ def read_content(content_dir: Path, tags_file: Path | None, root: Path | None = 
 
     notes, cross_problems = cross_checks(notes, root)
     problems += cross_problems
+    problems += dead_links(notes, issues, {tag.slug for note in notes for tag in note.tags}, content_dir)
     problems += links_leaving(content_dir, root, skip=(notes_dir, issues_dir))
     return Content(notes=tuple(notes), issues=tuple(issues), vocabulary=vocabulary.tags,
                    problems=tuple(problems), files_read=files_read)

@@ -1,11 +1,18 @@
 """Stage 1, checks across files: one slug per month (it is the paper's anchor in
 the digest), one published note per paper.
+
+A paper is its identity (identity.paper_id: the arXiv id without version, the DOI
+case-folded, ...), so `https://arxiv.org/abs/2102.07074` in March and
+`https://arxiv.org/pdf/2102.07074v2` in May are one paper. The later note is warned
+about, naming the earlier file and its issue, unless it says `repeat: true` (featured
+again on purpose); a `repeat: true` with nothing earlier is itself a warning.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..identity import paper_id
 from ..model import Note, Problem
 from .frontmatter import parse_front_matter
 
@@ -42,14 +49,30 @@ def cross_checks(notes: list[Note], root: Path) -> tuple[list[Note], list[Proble
                                 f"duplicate slug {note.slug!r} in issue {note.month}: {first.path} has it too "
                                 f"(the slug is the paper's anchor in the digest); rename one file"))
     kept = [n for n in notes if by_anchor[(n.month, n.slug)] is n]
-    seen_url: dict[str, Note] = {}
-    for note in kept:
-        if note.draft:
-            continue
-        key = note.url.rstrip("/").lower()
-        if key in seen_url:
-            problems.append(Problem(note.path, _field_line(root, note.path, "url"),
-                                    f"'url': the same paper is also in {seen_url[key].path} ({note.url})", "warning"))
-        else:
-            seen_url[key] = note
+    problems += same_paper(kept, root)
     return kept, problems
+
+
+def same_paper(notes: list[Note], root: Path) -> list[Problem]:
+    """One published note per paper identity, earliest issue first; drafts are not published."""
+    problems: list[Problem] = []
+    seen: dict[str, list[Note]] = {}
+    for note in sorted((n for n in notes if not n.draft), key=lambda n: (n.month, n.path)):
+        key = note.identity or paper_id(note.url)
+        before = seen.setdefault(key, [])
+        same_issue = [n for n in before if n.month == note.month]
+        if same_issue:
+            problems.append(Problem(note.path, _field_line(root, note.path, "url"),
+                                    f"'url': the same paper is also in {same_issue[0].path}, in the same issue {note.month} "
+                                    f"({note.url}); keep one of the two notes", "warning"))
+        elif before and not note.repeat:
+            last = before[-1]
+            problems.append(Problem(note.path, _field_line(root, note.path, "url"),
+                                    f"'url': the same paper is also in {last.path}, featured in issue {last.month} ({note.url}); "
+                                    f"if featuring it again is intended, add repeat: true to this note, else remove one", "warning"))
+        elif note.repeat and not before:
+            problems.append(Problem(note.path, _field_line(root, note.path, "repeat"),
+                                    f"'repeat': no note of an earlier issue features this paper ({key}); "
+                                    f"remove repeat: true, or check the url", "warning"))
+        before.append(note)
+    return problems

@@ -42,6 +42,7 @@ class FrontMatter:
     body: str
     yaml_text: str
     first_line: int  # 1-based line of the opening ---
+    body_line: int = 0  # 1-based line of the body's first line (after the blank lines below ---)
     _lines: dict[str, tuple[int, str]] | None = field(default=None, repr=False)
 
     def line_of(self, key: str) -> int:
@@ -109,7 +110,9 @@ def _parse_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, Proble
         meta = {}
     if not isinstance(meta, dict):
         return None, Problem(rel, first_line + 1, f"front matter must be fields like 'title: ...', got {describe(meta)}")
-    return FrontMatter(meta, body.strip("\n"), yaml_text, first_line), None
+    before_body = stripped[: len(stripped) - len(body)]
+    body_line = first_line + before_body.count("\n") + (len(body) - len(body.lstrip("\n")))
+    return FrontMatter(meta, body.strip("\n"), yaml_text, first_line, body_line), None
 
 
 def _quote_hint(yaml_text: str, index: int) -> str:

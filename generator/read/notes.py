@@ -6,14 +6,16 @@ Note (`NOTES`): `serve` reads every note on each save.
 
 from __future__ import annotations
 
+from ..identity import paper_id
 from ..model import LINK_KINDS, IssueMeta, Link, Note, Problem
-from ..slugs import is_note_slug, slugify
+from ..slugs import ascii_slug, is_note_slug
+from .body import check_body
 from .fields import MONTH_RE, FieldChecker
 from .files import SourceFile, read_text
 from .frontmatter import FrontMatter, parse_front_matter
 from .vocabulary import TagResolver, Vocabulary
 
-NOTE_FIELDS = ("title", "url", "authors", "tags", "section", "date", *LINK_KINDS, "issue", "draft")
+NOTE_FIELDS = ("title", "url", "authors", "tags", "section", "date", *LINK_KINDS, "issue", "draft", "repeat")
 ISSUE_FIELDS = ("title", "summary", "sections", "draft")
 
 
@@ -55,7 +57,7 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
     fm = check.fm
     slug = source.stem
     if not is_note_slug(slug):
-        suggestion = slugify(slug).encode("ascii", "ignore").decode() or "paper-title"
+        suggestion = ascii_slug(slug, max_length=len(slug) * 4) or "paper-title"  # the slug new-note would make: accents transliterated
         check.problems.append(Problem(source.rel, 1, f"file name {source.name!r} is not a slug (lowercase letters, digits, hyphens): rename it to {suggestion}.md"))
     title = check.text("title", required=True)
     url = check.url("url", required=True)
@@ -66,13 +68,16 @@ def _check_note(source: SourceFile, folder_month: str, resolver: TagResolver, ch
     links = tuple(Link(kind, u) for kind in LINK_KINDS if (u := check.url(kind)) is not None)
     month = check.month("issue") or folder_month
     draft = check.boolean("draft")
+    repeat = check.boolean("repeat")
     tags = resolver.resolve(written_tags, check) if written_tags else ()
     if written_tags and not tags:
         check.problem("tags", "no usable tag")
+    check.problems += check_body(fm.body, fm.body_line, source.rel)
     if check.failed or title is None or url is None:
         return None, check.problems
     note = Note(slug=slug, month=month, title=title, url=url, tags=tags, authors=authors, section=section or None,
-                date=date, links=links, draft=draft, body=fm.body, path=source.rel)
+                date=date, links=links, draft=draft, body=fm.body, path=source.rel, repeat=repeat,
+                body_line=fm.body_line, identity=paper_id(url))
     return note, check.problems
 
 
@@ -88,7 +93,20 @@ def read_issue(source: SourceFile) -> tuple[IssueMeta | None, list[Problem]]:
     summary = check.text("summary") or ""
     sections = check.string_list("sections", "section names") or ()
     draft = check.boolean("draft")
+    check.problems += check_body(fm.body, fm.body_line, source.rel)
     if check.failed:
         return None, check.problems
     return IssueMeta(month=month, title=title or None, summary=summary, sections=sections, draft=draft,
-                     body=fm.body, path=source.rel), check.problems
+                     body=fm.body, path=source.rel, body_line=fm.body_line,
+                     sections_line=_top_level_line(fm, "sections")), check.problems
+
+
+def _top_level_line(fm: FrontMatter, key: str) -> int:
+    """Line of a top-level field, found in the text: FrontMatter.line_of composes the YAML
+    again, worth it for a problem but not for every issue file read (0: absent)."""
+    if key not in fm.meta:
+        return 0
+    for index, line in enumerate(fm.yaml_text.split("\n")):
+        if line.startswith(key) and line[len(key):].lstrip().startswith(":"):
+            return fm.first_line + index
+    return fm.line_of(key)  # written some other way (quoted key): ask YAML

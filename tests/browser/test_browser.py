@@ -186,3 +186,27 @@ def test_copy_link_puts_the_papers_url_on_the_clipboard(context_factory, built_s
     assert copied.endswith(f"/{built_site.digest}#{paper['slug']}"), copied
     assert page.evaluate("() => decodeURIComponent(location.hash)") == f"#{paper['slug']}"  # still a plain link
     log.assert_clean()
+
+
+def test_cite_control_shows_and_copies_the_bibtex_with_the_keyboard(context_factory, built_site, artifacts, axe_violations):
+    page, log = context_factory(viewport={"width": 1280, "height": 900})
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, built_site.digest)
+    cite = page.locator(".nl-cite").first
+    entry = cite.locator(".nl-bibtex code")
+    expect(entry).to_be_hidden()  # closed on load: nothing moves until the reader opens it
+    before = page.evaluate("() => document.documentElement.scrollHeight")
+    cite.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(entry).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollHeight") > before
+    text = entry.inner_text()
+    assert text.startswith("@misc{") and "title = {{" in text, text
+    page.keyboard.press("Tab")  # the copy button is next in the tab order
+    expect(cite.locator(".nl-cite-copy")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#nl-toast")).to_contain_text("BibTeX copied")
+    assert page.evaluate("() => navigator.clipboard.readText()") == text + "\n"
+    page.screenshot(path=str(artifacts / "digest-cite-open.png"))
+    assert not axe_violations(page), "\n".join(axe_violations(page))
+    log.assert_clean()

@@ -137,6 +137,20 @@ def test_search_index_and_material_search_settings(tmp_path):
     ]
 
 
+def test_zensicals_search_index_at_the_site_root(tmp_path):
+    """A site built by Zensical (an export: mkdocs/export.py) loads `search.json` from base,
+    with `items`; without it, the same page settings report it missing."""
+    write(tmp_path, {
+        "index.html": '<h2 id="x">X</h2>',
+        "a/index.html": '<script id="__config" type="application/json">{"base": "..", "search": "../worker.js"}</script>',
+        "worker.js": "",
+        "search.json": '{"config": {}, "items": [{"location": "#x"}, {"location": "a/"}, {"location": "#gone"}]}',
+    })
+    assert broken(tmp_path) == ['search.json: broken link -> #gone (no id "gone" in index.html)']
+    (tmp_path / "search.json").unlink()
+    assert broken(tmp_path) == ["a/index.html:1: broken link -> ../search/search_index.json (no file search/search_index.json)"]
+
+
 class _Reference(HTMLParser):
     """What the scan must find, read by the standard library's HTML parser."""
 

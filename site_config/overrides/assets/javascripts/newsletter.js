@@ -1,4 +1,5 @@
-/* Copy a paper's link: a click on the "#" permalink beside a paper's title also
+/* Copy a paper's link, and copy a paper's BibTeX from its Cite control (below).
+   Copy a paper's link: a click on the "#" permalink beside a paper's title also
    copies the paper's URL to the clipboard and says so in a toast (announced to
    screen readers too). Progressive enhancement: without JavaScript or clipboard
    access the permalink stays a plain link to the anchor, and the click is never
@@ -41,6 +42,21 @@
       setTimeout(function () { link.classList.remove("nl-copied"); }, 2000);
       toast("Link copied: " + url);
     }, function () { /* permission refused: the link still navigates to the anchor */ });
+  });
+
+  // Copy BibTeX: the Cite control's button copies the entry shown above it. Without
+  // JavaScript or clipboard access the entry stays readable and selectable in the page.
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest(".nl-cite-copy") : null;
+    if (!button) return;
+    var code = button.closest(".nl-cite").querySelector(".nl-bibtex code");
+    if (!code || !navigator.clipboard || !window.isSecureContext) {
+      toast("Select the entry to copy it");
+      return;
+    }
+    navigator.clipboard.writeText(code.textContent + "\n").then(function () {
+      toast("BibTeX copied: " + button.getAttribute("data-bibtex-key"));
+    }, function () { toast("Select the entry to copy it"); });
   });
 
   // Material swaps page content without reloading under navigation.instant; document$ fires per page.
