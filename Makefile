@@ -21,6 +21,8 @@ deps: $(VENV)/.installed
 # browser) and inject axe-core from npm; apt-get runs only when one is missing.
 CHROMIUM_PATH ?= /usr/bin/chromium
 APT_PACKAGES := $(if $(wildcard $(CHROMIUM_PATH)),,chromium) $(if $(shell command -v npm),,npm)
+# The SMTP tests make a self-signed certificate with the openssl command.
+APT_PACKAGES += $(if $(shell command -v openssl),,openssl)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 browser-deps: apt-packages node_modules/.installed

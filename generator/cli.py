@@ -1,4 +1,4 @@
-"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note, import)."""
+"""`newsletter`: the editor's command line (check, build, serve, new-issue, new-note, import, email)."""
 
 from __future__ import annotations
 
@@ -225,6 +225,98 @@ def cmd_new_note(args) -> int:
     return 0
 
 
+def cmd_email(args) -> int:
+    """The email edition of an issue: written to --out, or sent with --send (see mailer.py)."""
+    from mkdocs.config import load_config
+
+    from . import mailer
+    from .outputs import email as edition_mail
+
+    config_file = args.config
+    config = load_config(str(config_file))
+    plugin = config.plugins.get("newsletter")
+    if plugin is None:
+        raise SystemExit(f"{config_file}: the 'newsletter' plugin is not enabled under plugins:")
+    opts = plugin.config
+    settings = edition_mail.EmailSettings(sender=args.sender or opts.email_from, list_id=opts.email_list_id,
+                                          unsubscribe=args.unsubscribe or opts.email_unsubscribe,
+                                          reply_to=opts.email_reply_to)
+    wrong = edition_mail.check_settings(settings)
+    if not config.site_url:
+        wrong.append(f"{config_file}: site_url is not set; every link in an email must be absolute (set site_url: https://...)")
+    root = config_file.resolve().parent
+    content = read_content(Path(opts.content_dir), Path(opts.tags_file) if opts.tags_file else None, root, opts.unknown_tags)
+    site = group(content)
+    wrong += [str(p) for p in sorted(content.errors, key=lambda p: (p.path, p.line or 0))]
+    month = next((m for m in site.months if m.key == args.month), None)
+    if month is None and not content.errors:
+        issue = next((i for i in content.issues if i.month == args.month), None)
+        why = (f"{issue.path}: the issue is a draft (set draft: false to send it)" if issue and issue.draft
+               else f"no published issue {args.month} (no published notes in content/notes/{args.month}/)")
+        wrong.append(why)
+    recipients = None
+    if args.send or args.dry_run:
+        if not args.to:
+            wrong.append("--send and --dry-run need --to FILE (one address per line)")
+        elif not Path(args.to).is_file():
+            wrong.append(f"--to {args.to}: no such file")
+        else:
+            recipients = mailer.read_recipients(Path(args.to))
+        if args.send and not args.smtp:
+            wrong.append("--send needs --smtp HOST:PORT (e.g. --smtp email-smtp.eu-west-1.amazonaws.com:587)")
+        elif args.send:
+            try:
+                mailer.parse_server(args.smtp)
+            except ValueError as exc:
+                wrong.append(str(exc))
+    if args.limit_per_minute < 0:
+        wrong.append("--limit-per-minute: write a positive number of messages a minute (0: no limit)")
+    if wrong:  # nothing is written or sent
+        for line in wrong:
+            print(line, file=sys.stderr)
+        return 1
+    site_url = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+    setup = edition_mail.MarkdownSetup(tuple(config.markdown_extensions), dict(config.mdx_configs))
+    issue = edition_mail.edition(month, site_url, config.site_name, setup, settings)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        archive = edition_mail.personal(issue, "")
+        (out / f"{month.key}.eml").write_bytes(edition_mail.message(issue, site_url, config.site_name, settings).as_bytes())
+        (out / f"{month.key}.html").write_text(archive.html, encoding="utf-8")
+        (out / f"{month.key}.txt").write_text(archive.text, encoding="utf-8")
+        print(f"wrote {out}/{month.key}.eml, .html, .txt ({plural(len(month.notes), 'paper')})")
+    if recipients is None:
+        if not args.out:
+            print("nothing to do: give --out DIR to write the edition, or --send --to FILE to send it", file=sys.stderr)
+            return 1
+        return 0
+    for problem in recipients.problems:
+        print(problem, file=sys.stderr)
+    log = mailer.SendLog(root / ".cache" / "newsletter" / "sent" / f"{month.key}.jsonl")
+    served = log.served()
+    todo = [a for a in recipients.addresses if a.casefold() not in served]
+    if args.dry_run:
+        for address in todo:
+            print(f"would send {month.key} to {address}")
+        print(f"dry run: {len(todo)} to send, {len(recipients.addresses) - len(todo)} already sent, "
+              f"{len(recipients.problems)} skipped lines; nothing sent")
+        return 0
+    host, port = mailer.parse_server(args.smtp)
+    server = mailer.Server(host, port, args.smtp_security, os.environ.get("NEWSLETTER_SMTP_USER") or None,
+                           os.environ.get("NEWSLETTER_SMTP_PASSWORD"))
+    make = lambda address: edition_mail.message(issue, site_url, config.site_name, settings, address)  # noqa: E731
+    report = mailer.send_all(recipients.addresses, make, server, log, args.limit_per_minute)
+    for address, reason in report.failed:
+        print(f"failed: {address}: {reason}", file=sys.stderr)
+    if report.stopped:
+        print(f"stopped: {report.stopped}; {len(report.not_tried)} not sent yet, run the same command again to send them",
+              file=sys.stderr)
+    print(f"{month.key}: sent {len(report.sent)}, already sent before {len(report.already)}, "
+          f"skipped {len(recipients.problems)}, failed {len(report.failed)}, not sent yet {len(report.not_tried)} "
+          f"(log: {os.path.relpath(log.path)})")
+    return 0 if report.complete else 1
+
 def _split_list(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
@@ -400,6 +492,20 @@ def parser() -> argparse.ArgumentParser:
     note.add_argument("--authors", help="comma-separated names")
     note.set_defaults(func=cmd_new_note)
 
+    mail = sub.add_parser("email", help="the email edition of an issue: write it (--out) or send it (--send --to)")
+    mail.add_argument("month", help="YYYY-MM")
+    mail.add_argument("--out", help="write DIR/YYYY-MM.eml, .html and .txt")
+    mail.add_argument("--send", action="store_true", help="send to every address of --to not served yet")
+    mail.add_argument("--dry-run", action="store_true", help="print who would get it; send nothing")
+    mail.add_argument("--to", help="recipients: one address per line, # comments")
+    mail.add_argument("--smtp", help="HOST:PORT of the SMTP relay (user and password from NEWSLETTER_SMTP_USER, "
+                                     "NEWSLETTER_SMTP_PASSWORD)")
+    mail.add_argument("--smtp-security", choices=("starttls", "ssl", "none"), default="starttls",
+                      help="starttls (default, port 587), ssl (implicit TLS, port 465) or none (local test servers)")
+    mail.add_argument("--limit-per-minute", type=int, default=0, metavar="N", help="send at most N messages a minute")
+    mail.add_argument("--from", dest="sender", help="override the plugin's email_from")
+    mail.add_argument("--unsubscribe", help="override the plugin's email_unsubscribe (URL, {email} per recipient)")
+    mail.set_defaults(func=cmd_email)
     imp = sub.add_parser("import", help="one note per paper link or id in FILE (one a line), filled in from arXiv or "
                                         "Crossref; skips papers already in the archive, never overwrites")
     imp.add_argument("month", help="YYYY-MM")

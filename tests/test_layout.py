@@ -23,7 +23,7 @@ TIERS = [
     ("grouping",),  # stage 2
     ("render",),  # stage 3
     ("outputs", "checks"),  # stage 4, and the built-site checks
-    ("mkdocs", "scaffold"),  # the adapter; the editor's scaffolding
+    ("mkdocs", "scaffold", "mailer"),  # the adapter; the editor's scaffolding; SMTP delivery of the email edition
     ("cli",),
     ("__main__",),
 ]

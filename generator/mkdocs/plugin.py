@@ -80,6 +80,11 @@ class NewsletterConfig(base.Config):
     render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see mkdocs/cache.py)
     render_workers = NonNegative("one per core", default=0)  # processes rendering pages; 1: no extra process
     search = c.Type(bool, default=True)  # the paper search: a Pagefind index in pagefind/ (see mkdocs/search.py)
+    # `newsletter email` (see generator/outputs/email.py): From, List-Id, unsubscribe URL ({email} per recipient)
+    email_from = c.Type(str, default="")
+    email_reply_to = c.Type(str, default="")
+    email_list_id = c.Type(str, default="")
+    email_unsubscribe = c.Type(str, default="")
 
 
 class NewsletterPlugin(BasePlugin[NewsletterConfig]):
