@@ -88,6 +88,12 @@ def _base_key(note: Note, year: int) -> str:
     return f"{author or 'anon'}{year}{word[:20]}"
 
 
+def paper_of(note: Note) -> str:
+    """The note's paper identity: the one the reader set (Note.identity), else made here
+    (notes built by hand, in tests)."""
+    return note.identity or paper_id(note.url)
+
+
 def paper_year_month(note: Note) -> tuple[int, int]:
     """When the work appeared: its `date`, else the month a new-style arXiv id names
     (2102.07074: February 2021), else the issue's month."""
@@ -106,7 +112,7 @@ def cite_keys(site: Site) -> dict[str, str]:
     taken: set[str] = set()
     for month in reversed(site.months):  # oldest first
         for note in month.notes:
-            identity = paper_id(note.url)
+            identity = paper_of(note)
             if identity in keys:
                 continue
             base = _base_key(note, paper_year_month(note)[0])

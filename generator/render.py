@@ -24,9 +24,8 @@ from urllib.parse import quote
 
 import yaml
 
-from .citation import bibtex_entry, cite_keys, coins
+from .citation import bibtex_entry, cite_keys, coins, paper_of
 from .grouping import month_label
-from .identity import paper_id
 from .speed.memo import NO_MEMO, BuildMemo
 from .model import Month, Note, Page, Site, Tag, TagIndex
 from .slugs import section_anchor
@@ -406,7 +405,7 @@ def render_site(site: Site, site_name: str, site_description: str = "", feeds: b
              render_tags_index(site)]
     ids = cite_keys(site)
     for m in site.months:
-        keys = tuple(ids[paper_id(n.url)] for n in m.notes)
+        keys = tuple(ids[paper_of(n)] for n in m.notes)
         pages.append(memo.get(("digest", m, site_name, directory_urls, keys, feeds),
                               lambda m=m, keys=keys: render_digest(m, site_name, directory_urls, keys, feeds)))
     shared: dict = {}  # tag-list items, shared by the tag pages of this call

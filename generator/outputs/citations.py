@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from ..citation import bibtex_entry, cite_keys, csl_item
-from ..identity import paper_id
+from ..citation import bibtex_entry, cite_keys, csl_item, paper_of
 from ..model import Note, Site
 from ..render import SITE_BIBTEX, SITE_CSL, issue_bibtex_path, tag_bibtex_path
 from .data import dump_lines
@@ -33,7 +32,7 @@ def citation_files(site: Site) -> Iterator[Feed]:
     def bib(notes: Iterable[Note]) -> Callable[[], Iterator[bytes]]:
         def parts() -> Iterator[bytes]:
             for number, note in enumerate(_one_per_paper(notes)):
-                entry = bibtex_entry(note, keys[paper_id(note.url)], titles[note.month])
+                entry = bibtex_entry(note, keys[paper_of(note)], titles[note.month])
                 yield (("\n" if number else "") + entry).encode("utf-8")
         return parts
 
@@ -46,7 +45,7 @@ def citation_files(site: Site) -> Iterator[Feed]:
 
 
 def csl_json(site: Site, keys: dict[str, str], titles: dict[str, str]) -> bytes:
-    items = [csl_item(note, keys[paper_id(note.url)], titles[note.month]) for note in _one_per_paper(site.notes)]
+    items = [csl_item(note, keys[paper_of(note)], titles[note.month]) for note in _one_per_paper(site.notes)]
     return dump_lines(items)
 
 
@@ -56,5 +55,5 @@ def _one_per_paper(notes: Iterable[Note]) -> list[Note]:
     notes = list(notes)
     first: dict[str, Note] = {}
     for note in reversed(notes):
-        first.setdefault(paper_id(note.url), note)
-    return [note for note in notes if first[paper_id(note.url)] is note]
+        first.setdefault(paper_of(note), note)
+    return [note for note in notes if first[paper_of(note)] is note]

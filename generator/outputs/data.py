@@ -15,8 +15,7 @@ import json
 from typing import Callable, Iterator, Mapping
 from urllib.parse import urljoin
 
-from ..citation import cite_keys
-from ..identity import paper_id
+from ..citation import cite_keys, paper_of
 from ..model import Site
 from ..render import SITE_DATA, SITE_DATA_SCHEMA, SITE_JSON_FEED, issue_path, tag_path
 from .feeds import Feed, FeedSite, issue_summary, absolute_urls, entry_id, issue_html, month_start
@@ -67,7 +66,7 @@ def papers(site: Site, meta: FeedSite, url_of: Callable[[str], str]) -> dict:
     for month in site.months:
         page = urljoin(meta.url, url_of(issue_path(month.key)))
         for note in month.notes:
-            identity = paper_id(note.url)
+            identity = paper_of(note)
             out.append({
                 "id": identity,
                 "bibtex_key": keys[identity],

@@ -40,7 +40,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from html.parser import HTMLParser
 from typing import Mapping, Sequence
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 import css_inline
 import markdown
@@ -48,7 +48,6 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..model import Month
 from ..render import BADGE_LABELS, html_text, issue_path, md_url, tag_path
-from ..slugs import section_anchor
 from .feeds import absolute_urls
 
 MAX_WIDTH = 640
