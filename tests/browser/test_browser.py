@@ -134,6 +134,9 @@ def test_search_by_author_narrowed_by_a_tag_and_a_year(page_and_log, built_site,
     page.locator(".nl-search__tags summary").click()
     page.locator(".nl-search__tag-list label", has_text=re.compile(rf"^\s*{re.escape(paper['tag'])}\s+\d+\s*$")).locator("input").check()
     expect(page.locator(".nl-search__tags summary")).to_have_text("Tags (1)")
+    # The paper was listed before the filter too: wait for the filtered list to replace it.
+    page.wait_for_function("""tag => [...document.querySelectorAll('.nl-search .md-search-result__item')]
+        .every(i => [...i.querySelectorAll('.nl-result__tag')].some(t => t.textContent === tag))""", arg=paper["tag"])
     expect(page.locator(".nl-search .md-search-result__link", has_text=paper["title"])).to_have_count(1)
     tags = page.locator(".nl-search .md-search-result__item").evaluate_all(
         "items => items.map(i => [...i.querySelectorAll('.nl-result__tag')].map(t => t.textContent))")
@@ -142,6 +145,8 @@ def test_search_by_author_narrowed_by_a_tag_and_a_year(page_and_log, built_site,
 
     year = re.search(r"/issues/(\d{4})-", page.locator(".nl-search .md-search-result__link", has_text=paper["title"]).get_attribute("href")).group(1)
     page.locator(".nl-search select[name=year]").select_option(year)
+    page.wait_for_function("""year => [...document.querySelectorAll('.nl-search .md-search-result__link')]
+        .every(a => a.href.includes('/issues/' + year + '-'))""", arg=year)
     expect(page.locator(".nl-search .md-search-result__link", has_text=paper["title"])).to_have_count(1)
     hrefs = page.locator(".nl-search .md-search-result__link").evaluate_all("links => links.map(a => a.href)")
     assert all(f"/issues/{year}-" in href for href in hrefs), hrefs
