@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import weakref
 import re
 import unicodedata
 from urllib.parse import quote_plus
@@ -81,8 +82,13 @@ def _family(name: str) -> str:
 
 
 def _base_key(note: Note, year: int) -> str:
-    author = _ascii_word(_family(note.authors[0])) if note.authors else ""
-    words = [_ascii_word(w) for w in re.split(r"[\s:/-]+", note.title)]
+    return _key_of(note.authors[0] if note.authors else "", note.title, year)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # under serve, every rebuild asks again for every note
+def _key_of(first_author: str, title: str, year: int) -> str:
+    author = _ascii_word(_family(first_author)) if first_author else ""
+    words = [_ascii_word(w) for w in re.split(r"[\s:/-]+", title)]
     words = [w for w in words if w]
     word = next((w for w in words if w not in _STOP_WORDS), words[0] if words else "paper")
     return f"{author or 'anon'}{year}{word[:20]}"
@@ -106,8 +112,19 @@ def paper_year_month(note: Note) -> tuple[int, int]:
     return int(year), int(month)
 
 
+# The pages, the .bib files and papers.json each ask for one site's keys: made once.
+# A weak reference, so the site is freed when the build is (before the link check).
+_LAST_KEYS: list = [lambda: None, {}]
+
+
 def cite_keys(site: Site) -> dict[str, str]:
     """Paper identity -> BibTeX key, unique across the archive and stable (see above)."""
+    if _LAST_KEYS[0]() is not site:
+        _LAST_KEYS[:] = [weakref.ref(site), _cite_keys(site)]
+    return dict(_LAST_KEYS[1])
+
+
+def _cite_keys(site: Site) -> dict[str, str]:
     keys: dict[str, str] = {}
     taken: set[str] = set()
     for month in reversed(site.months):  # oldest first

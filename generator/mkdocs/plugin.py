@@ -4,8 +4,11 @@ Each hook is a few lines calling the pure stages. Under `mkdocs serve` one
 plugin instance lives across rebuilds, and the site (content, pages, feeds) is
 derived anew in every build. What is kept from one rebuild to the next only
 saves work, and is keyed by everything it is made from, so it cannot go stale:
-- `feed_memo`: each feed entry's XML, keyed by the note or issue, the digest HTML
-  it is cut from, its URLs and the site's name and URL (outputs/feeds.py);
+- in the preview's worker process, which writes the feeds, citation and data files
+  after each rebuild (`feed_worker`, speed/background.py): each feed entry's XML,
+  keyed by the note or issue, the digest HTML it is cut from, its URLs and the
+  site's name and URL (outputs/feeds.py, outputs/data.py);
+- the search indexer's records of each issue and its last index (mkdocs/search.py);
 - `page_memo`: each digest's and tag page's Markdown, keyed by its month or tag
   index (every note in it), the site's name and the URL settings (render.py);
 - `incremental` (only under `serve --dirty`): a digest of each page's Markdown
@@ -31,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..speed.background import Background
+from ..speed.background import Background, Latest, Worker
 from ..outputs.search import search_records
 from .search import FOLDER as SEARCH_FOLDER
 from .search import ServeIndexer, write_index
@@ -53,6 +56,7 @@ log = get_plugin_logger("newsletter")
 # Extensions the generated Markdown relies on (anchors and classes via attr_list;
 # finished HTML blocks passed through as they are: rawhtml.py).
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "toc", "generator.mkdocs.rawhtml")
+FEEDS_AFTER_S = 0.5  # under serve: feeds are written this long after a build, the page being served first
 
 
 class NonNegative(c.Type):
@@ -93,24 +97,29 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     serving = False
     epoch_from_content = False  # set by `newsletter build`: date the build from the content (see cli.py)
     incremental = Incremental()  # replaced in on_startup; disabled unless serving --dirty
-    feed_memo: BuildMemo | None = None  # only under serve: set in on_startup
-    page_memo: BuildMemo | None = None  # likewise
-    feeds: Background | None = None  # the feeds being written, from on_env to on_post_build
+    page_memo: BuildMemo | None = None  # only under serve: set in on_startup
+    feeds: Background | None = None  # the feeds being written, from on_env to on_post_build (newsletter build)
+    feed_writer: Latest | None = None  # under serve: writes them in a thread once the pages are out
+    feed_worker: Worker | None = None  # ... by way of a process of its own (see speed/background.py)
     keep_for_export = False  # set by `newsletter export`: keep the generated pages and the files (export.py)
     pages: tuple | None = None  # likewise, only then
     files: Files | None = None
     search_job: Background | None = None  # the search index being written, likewise (newsletter build)
     search_indexer: ServeIndexer | None = None  # under serve: indexes after each build, in a thread
     search_records = None  # this build's search records, made when asked (outputs/search.py)
+    search_cache: Path | None = None  # the last search index made, in .cache/newsletter/search (mkdocs/search.py)
+    serve_feeds = None  # under serve: this build's feeds job, handed to feed_writer in on_post_build
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
         self.incremental = Incremental()  # fast rebuilds under `serve --dirty`
         self.incremental.start(dirty and self.serving)
-        # Feed entries kept across serve rebuilds (see outputs/feeds.py); a build has no use for them.
-        self.feed_memo = BuildMemo() if self.serving else None
-        self.page_memo = BuildMemo() if self.serving else None  # generated pages' Markdown, likewise
+        # Generated pages' Markdown kept across serve rebuilds (see render.py); a build has no use for it.
+        self.page_memo = BuildMemo() if self.serving else None
         self.search_indexer = ServeIndexer() if self.serving else None
+        # A second after the build: the page the editor waits for is served first.
+        self.feed_writer = Latest("feeds not updated", quiet=FEEDS_AFTER_S, log=log) if self.serving else None
+        self.feed_worker = Worker() if self.serving else None
 
     def on_config(self, config):
         for name in REQUIRED_EXTENSIONS:
@@ -119,12 +128,17 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         if GUARD in config.markdown_extensions:  # it stops builds this plugin does not run in (guard.py)
             config.mdx_configs.setdefault(GUARD, {})["enabled"] = False
         self.content = self.site = None
-        cache = Path(config.config_file_path).absolute().parent / ".cache" / "newsletter" / "pages"
-        self.render = RenderCache(cache if self.config.render_cache else None, self.config.render_workers)
+        cache = Path(config.config_file_path).absolute().parent / ".cache" / "newsletter"
+        self.render = RenderCache(cache / "pages" if self.config.render_cache else None, self.config.render_workers)
+        self.search_cache = cache / "search" if self.config.render_cache else None
         self.generated: list[str] = []
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        if self.feed_writer is not None:
+            self.feed_writer.cancel()  # a new build: the last one's feeds would be redone anyway
+        if self.search_indexer is not None:
+            self.search_indexer.cancel()
         root = Path(config.config_file_path).absolute().parent
         self.content = read_content(Path(self.config.content_dir), _path(self.config.tags_file), root, self.config.unknown_tags)
         if not self.serving:
@@ -165,17 +179,24 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
     def on_env(self, env, config, files: Files):
         self.incremental.templates(env)
         self.incremental.restore(files)
-        if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
-            # Written by another process while MkDocs renders the templates (speed/background.py),
-            # but under serve here, where the memo of feed entries lives on to the next rebuild.
-            site, limit, memo = self.site, self.config.feed_limit, self.feed_memo
-            self.feeds = Background(lambda: write_feeds(site, config, files, limit, memo), inline=memo is not None)
+        self.serve_feeds = None
+        if self.site is not None and config.site_url and self.feed_writer is None:  # every page is rendered, none written
+            # Written by another process while MkDocs renders the templates (speed/background.py).
+            site, limit = self.site, self.config.feed_limit
+            self.feeds = Background(lambda: write_feeds(site, config, files, limit))
         self.search_records = None
         if self.site is not None and self.config.search:
-            records = self.search_records = site_records(self.site, files, config)
+            records = self.search_records = site_records(self.site, files, config, self.search_indexer and self.search_indexer.memo)
             if self.search_indexer is None:  # a build: in another process while MkDocs writes the pages
-                output = Path(config.site_dir) / SEARCH_FOLDER
-                self.search_job = Background(lambda: write_index(records(), output))
+                output, cache = Path(config.site_dir) / SEARCH_FOLDER, self.search_cache
+                self.search_job = Background(lambda: write_index(records(), output, cache=cache))
+        if self.feed_writer is not None and self.site is not None and config.site_url:
+            # Under serve, once the pages are written (on_post_build), in the worker process
+            # where the memo of feed entries lives on: a saved note shows at once, its feeds follow.
+            args = (self.site, FeedSite(config.site_url, config.site_name, config.site_description or ""),
+                    *feed_inputs(self.site, files), self.config.feed_limit)
+            worker, site_dir = self.feed_worker, Path(config.site_dir)
+            self.serve_feeds = lambda superseded: superseded() or _serve_feeds(worker, site_dir, args)
         return env
 
     def on_post_build(self, config):
@@ -191,6 +212,9 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         elif self.search_indexer is not None and self.search_records is not None:
             # The preview's first page must find an index; later ones show the last until this one is done.
             self.search_indexer.request(self.search_records, Path(config.site_dir), wait=self.search_indexer.runs == 0)
+        if self.feed_writer is not None and self.serve_feeds is not None:
+            job, self.serve_feeds = self.serve_feeds, None
+            self.feed_writer.submit(job, wait=self.feed_writer.runs == 0)  # the first preview has its feeds
         self.incremental.finish(config)
         if not self.incremental.enabled:  # a full build used every page it needs
             self.render.prune()
@@ -250,35 +274,66 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int, memo: BuildMemo | None = None) -> tuple[Problem, ...]:
-    """Make the feeds from the digests' rendered HTML and write them to the site, one
-    at a time (the feeds of a 10,000-note site are tens of MB; none stays in memory).
+def write_feeds(site: Site, config, files: Files, limit: int) -> tuple[Problem, ...]:
+    """Make the feeds from the digests' rendered HTML and write them to the site.
     Returns the problems to report (this may run in another process: see on_env)."""
+    return write_site_files(site, FeedSite(config.site_url, config.site_name, config.site_description or ""),
+                            *feed_inputs(site, files), limit)
+
+
+def feed_inputs(site: Site, files: Files) -> tuple[dict, dict, dict]:
+    """What write_site_files reads of this build, as plain data: each digest's HTML, and
+    each file's URL and place in the site."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
-    meta = FeedSite(config.site_url, config.site_name, config.site_description or "")
-    url_of = lambda path: files.get_file_from_path(path).url  # noqa: E731
-    feeds, problems = iter_feeds(site, meta, url_of, digests, limit, memo)
-    for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, url_of) for index in site.tags),
-                                citation_files(site), data_files(site, meta, url_of, digests, limit)):
-        path = Path(files.get_file_from_path(feed.path).abs_dest_path)
+    return digests, {f.src_uri: f.url for f in files}, {f.src_uri: f.abs_dest_path for f in files}
+
+
+def write_site_files(site: Site, meta: FeedSite, digests: dict, urls: dict, dests: dict, limit: int,
+                     memo: BuildMemo | None = None) -> tuple[Problem, ...]:
+    """Write the feeds, tag sitemaps, citation and data files one at a time (the feeds of
+    a 10,000-note site are tens of MB; none stays in memory). Each file is written beside
+    its place and moved there, so the preview never serves half a file."""
+    feeds, problems = iter_feeds(site, meta, urls.__getitem__, digests, limit, memo)
+    for feed in itertools.chain(feeds, (tag_sitemap(index.tag, meta, urls.__getitem__) for index in site.tags),
+                                citation_files(site), data_files(site, meta, urls.__getitem__, digests, limit, memo)):
+        path = Path(dests[feed.path])
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as out:
+        partial = path.with_name(f".{path.name}.partial")
+        with open(partial, "wb") as out:
             feed.write(out)
+        os.replace(partial, path)
     return problems
+
+
+def _serve_feeds(worker: Worker, site_dir: Path, args: tuple) -> None:
+    try:
+        report(worker.call(_serve_site_files, *args))
+    except FileNotFoundError:
+        if site_dir.is_dir():
+            raise  # else the preview stopped and removed its site while the files were written
+
+
+_WORKER_MEMO = BuildMemo()  # in the preview's worker process: feed entries kept across rebuilds
+
+
+def _serve_site_files(*args) -> tuple[Problem, ...]:
+    """write_site_files in the preview's worker process (speed/background.Worker)."""
+    return write_site_files(*args, memo=_WORKER_MEMO)
 
 
 def published_paths(site: Site) -> tuple[str, ...]:
     """Every finished file the build writes beside the pages (write_feeds writes them)."""
     return feed_paths(site) + citation_paths(site) + data_paths(site)
-def site_records(site: Site, files: Files, config):
+def site_records(site: Site, files: Files, config, memo: BuildMemo | None = None):
     """A function giving the site's search records (it may run in another process or
-    thread: everything it reads is taken now, from this build's rendered pages)."""
+    thread: everything it reads is taken now, from this build's rendered pages).
+    `memo`: under serve, each issue's records kept for the next rebuild (used by one thread)."""
     digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
     pages = tuple((f.page.title or "", f.url, f.page.content) for f in files.documentation_pages()
                   if f.generated_by != "newsletter" and f.page is not None and f.page.content)
     language = config.theme.get("language") or "en"
-    return lambda: search_records(site, digests, urls.__getitem__, pages, language)
+    return lambda: search_records(site, digests, urls.__getitem__, pages, language, memo)
 
 
 class FeedFile(File):

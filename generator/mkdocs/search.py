@@ -33,12 +33,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..outputs.search import Record
+from ..speed.background import Latest
+from ..speed.memo import BuildMemo
 
 log = logging.getLogger("mkdocs.plugins.newsletter")
 
@@ -46,6 +46,8 @@ FOLDER = "pagefind"  # below the site root; the search UI loads FOLDER/pagefind.
 ENTRY = "pagefind-entry.json"  # names the current chunks: replaced last
 QUIET_S = 3.0  # under serve: index once the editor has stopped saving for this long
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (make deps does)"
+CACHE_VERSION = 1  # of the cached index's making (records_key): raise it when make_deterministic changes
+SCRATCH = "/dev/shm"  # the records Pagefind reads, where this tmpfs exists: 10,000 small files, never on disk
 
 
 def pagefind_binary() -> str:
@@ -62,13 +64,33 @@ def pagefind_binary() -> str:
     return found
 
 
-def write_index(records: Iterable[Record], output: Path, background: bool = False) -> int:
+def records_key(records: list[Record], binary: str) -> str:
+    """A name for the index these records make: their text, and the Pagefind that indexes them."""
+    digest = hashlib.sha256(f"{CACHE_VERSION}\0{Path(binary).stat().st_size}\0{binary}\0".encode())
+    for record in records:
+        digest.update(record.path.encode("utf-8") + b"\0" + record.html.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def write_index(records: Iterable[Record], output: Path, background: bool = False, cache: Path | None = None) -> int:
     """Index the records with Pagefind into `output` (a folder it creates). Returns the
-    number of records; raises RuntimeError with Pagefind's own message if it fails."""
+    number of records; raises RuntimeError with Pagefind's own message if it fails.
+
+    `cache`: a folder keeping the last index made, under the name of its records
+    (records_key): the same records are not indexed again, their index is linked in.
+    Pagefind's output is made byte-identical for the same records (make_deterministic),
+    so a cached index is the very files a new run would write."""
     binary = pagefind_binary()
-    with tempfile.TemporaryDirectory(prefix="newsletter-search-") as folder:
+    records = list(records)
+    if not records:
+        return 0  # nothing published yet: Pagefind makes no index of nothing
+    kept = cache / records_key(records, binary) if cache is not None else None
+    if kept is not None and (kept / ENTRY).is_file():
+        link_tree(kept, output)
+        return len(records)
+    scratch = _scratch(sum(max(4096, len(r.html) * 2) for r in records))
+    with tempfile.TemporaryDirectory(prefix="newsletter-search-", dir=scratch) as folder:
         source = Path(folder) / "records"
-        count = 0
         made: set[Path] = set()
         for record in records:
             path = source / record.path
@@ -76,9 +98,6 @@ def write_index(records: Iterable[Record], output: Path, background: bool = Fals
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
             path.write_text(record.html, encoding="utf-8")
-            count += 1
-        if count == 0:
-            return 0  # nothing published yet: Pagefind makes no index of nothing
         command = [binary, "--site", str(source), "--output-path", str(output), "--quiet"]
         if background and shutil.which("nice"):
             command = ["nice", "-n", "10", *command]  # the preview's next rebuild goes first
@@ -86,7 +105,46 @@ def write_index(records: Iterable[Record], output: Path, background: bool = Fals
         if run.returncode != 0:
             raise RuntimeError(f"Pagefind failed (exit {run.returncode}): {(run.stderr or run.stdout).strip()[-2000:]}")
     make_deterministic(output)
-    return count
+    if kept is not None:
+        keep_index(output, kept)
+    return len(records)
+
+
+def _scratch(size: int) -> str | None:
+    """Where to write the records for Pagefind: the tmpfs if it has room to spare (the
+    files only live for the run; on disk, writing and deleting 10,000 of them cost
+    seconds here), else the usual temporary folder."""
+    try:
+        if os.access(SCRATCH, os.W_OK) and shutil.disk_usage(SCRATCH).free > 4 * size:
+            return SCRATCH
+    except OSError:
+        pass
+    return None
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """`target` as a copy of `source`: hard links where both are on one file system
+    (no file is ever written in place, so they cannot drift apart), copies elsewhere."""
+    for folder, _, names in os.walk(source):
+        here = Path(folder)
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(here / name, there / name)
+            except OSError:
+                shutil.copyfile(here / name, there / name)
+
+
+def keep_index(output: Path, kept: Path) -> None:
+    """Keep `output` in the cache as `kept`, in place of every index kept before."""
+    staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    link_tree(output, staging)
+    for old in kept.parent.iterdir():
+        if old != staging:
+            shutil.rmtree(old, ignore_errors=True)
+    os.replace(staging, kept)
 
 
 # --------------------------------------------------------------------------- the same bytes each build
@@ -212,51 +270,53 @@ def merge_index(new: Path, live: Path) -> None:
 
 
 class ServeIndexer:
-    """Under `newsletter serve`: index in a thread after each build, newest request wins.
-    The plugin instance, and so this, lives across rebuilds."""
+    """Under `newsletter serve`: index in a thread after each build, once no build has
+    come for QUIET_S seconds. The plugin instance, and so this, lives across rebuilds.
+    Most saves change no record (a note's later words, its links): then the index stays."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: tuple[Callable[[], Iterable[Record]], Path] | None = None
-        self._asked = 0.0  # when the newest request came
-        self._thread: threading.Thread | None = None
+        self._jobs = Latest("search index not updated, the last one stays", quiet=QUIET_S, log=log)
         self._last: Path | None = None  # the newest complete index, kept for a cleaned site folder
         self._work = Path(tempfile.mkdtemp(prefix="newsletter-serve-search-"))
         atexit.register(shutil.rmtree, self._work, True)
-        self.runs = 0
+        self.runs = 0  # indexes made
+        self.memo = BuildMemo()  # each issue's records, for the next rebuild (used in the thread only)
 
     def request(self, records: Callable[[], Iterable[Record]], site_dir: Path, wait: bool = False) -> None:
         live = site_dir / FOLDER
         if self._last is not None and not (live / ENTRY).exists():
             merge_index(self._last, live)  # a full rebuild emptied the site folder: the last index, at once
-        with self._lock:
-            self._pending, self._asked = (records, live), (0.0 if wait else time.monotonic())
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="newsletter-search", daemon=True)
-                self._thread.start()
-            thread = self._thread
-        if wait:
-            thread.join()
+        self._jobs.submit(lambda superseded: self._index(records, live, superseded), wait=wait)
 
-    def _run(self) -> None:
-        while True:
-            while (quiet := self._asked + QUIET_S - time.monotonic()) > 0:
-                time.sleep(quiet)  # a newer build may still come: index the last one only
-            with self._lock:
-                if self._pending is None:
-                    return
-                records, live = self._pending
-                self._pending = None
-            self.runs += 1
-            output = self._work / f"index-{self.runs}"
-            try:
-                if write_index(records(), output, background=True) == 0:
-                    continue  # nothing to search yet
-                merge_index(output, live)
-            except Exception as exc:  # noqa: BLE001 (the preview goes on with the last index)
-                log.warning(f"search index not updated, the last one stays: {exc}")
-                shutil.rmtree(output, ignore_errors=True)
-                continue
-            previous, self._last = self._last, output
-            if previous is not None:
-                shutil.rmtree(previous, ignore_errors=True)
+    def wait(self) -> None:
+        self._jobs.wait()
+
+    def cancel(self) -> None:
+        """A new build began: the records being gathered are old already."""
+        self._jobs.cancel()
+
+    def _index(self, make: Callable[[], Iterable[Record]], live: Path, superseded: Callable[[], bool]) -> None:
+        records = []
+        for record in make():
+            if superseded():
+                self.memo.unfinished()
+                return  # a newer build asked: its records, not these
+            records.append(record)
+        name = records_key(records, pagefind_binary()) if records else "none"
+        if self._last is not None and self._last.name == name:
+            return  # the same records: the served index is theirs already
+        if superseded():
+            return
+        output = self._work / name
+        shutil.rmtree(output, ignore_errors=True)
+        try:
+            if write_index(records, output, background=True) == 0:
+                return  # nothing to search yet
+            merge_index(output, live)
+        except BaseException:
+            shutil.rmtree(output, ignore_errors=True)
+            raise
+        self.runs += 1
+        previous, self._last = self._last, output
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)

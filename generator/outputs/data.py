@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from ..citation import cite_keys, paper_of
 from ..model import Site
+from ..speed.memo import NO_MEMO, BuildMemo
 from ..render import SITE_DATA, SITE_DATA_SCHEMA, SITE_JSON_FEED, issue_path, tag_path
 from .feeds import Feed, FeedSite, issue_summary, absolute_urls, entry_id, issue_html, month_start
 
@@ -29,11 +30,12 @@ def data_paths(site: Site) -> tuple[str, ...]:
 
 
 def data_files(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str],
-               limit: int = 0) -> Iterator[Feed]:
-    """papers.json, its schema, and feed.json (the `limit` newest issues, 0: all)."""
+               limit: int = 0, memo: BuildMemo | None = None) -> Iterator[Feed]:
+    """papers.json, its schema, and feed.json (the `limit` newest issues, 0: all).
+    `memo` keeps each issue's feed HTML across the rebuilds of `mkdocs serve`."""
     yield Feed(SITE_DATA, lambda: iter((_dump(papers(site, meta, url_of)),)))
     yield Feed(SITE_DATA_SCHEMA, lambda: iter((_dump(papers_schema(meta)),)))
-    yield Feed(SITE_JSON_FEED, lambda: iter((_dump(json_feed(site, meta, url_of, digests, limit)),)))
+    yield Feed(SITE_JSON_FEED, lambda: iter((_dump(json_feed(site, meta, url_of, digests, limit, memo)),)))
 
 
 def _dump(data: object) -> bytes:
@@ -123,15 +125,17 @@ def papers_schema(meta: FeedSite) -> dict:
     }
 
 
-def json_feed(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str], limit: int = 0) -> dict:
+def json_feed(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests: Mapping[str, str], limit: int = 0,
+              memo: BuildMemo | None = None) -> dict:
     """JSON Feed 1.1: one item per issue, newest first, with the digest's HTML."""
+    memo = NO_MEMO if memo is None else memo
     items = []
     for month in site.months[slice(limit or None)]:
         page = urljoin(meta.url, url_of(issue_path(month.key)))
         day = f"{month_start(month.key).isoformat()}T00:00:00Z"
         items.append({"id": entry_id(meta.url, month.key), "url": page, "title": month.title,
                       "summary": issue_summary(month),
-                      "content_html": absolute_urls(issue_html(digests.get(month.key, "")), page),
+                      "content_html": _issue_html(digests.get(month.key, ""), page, memo),
                       "date_published": day, "date_modified": day})
     feed = {"version": JSON_FEED_VERSION, "title": meta.name, "home_page_url": meta.url,
             "feed_url": urljoin(meta.url, url_of(SITE_JSON_FEED))}
@@ -140,3 +144,7 @@ def json_feed(site: Site, meta: FeedSite, url_of: Callable[[str], str], digests:
     feed["authors"] = [{"name": meta.name, "url": meta.url}]
     feed["items"] = items
     return feed
+
+
+def _issue_html(digest: str, page: str, memo: BuildMemo) -> str:
+    return memo.get(("json-feed", digest, page), lambda: absolute_urls(issue_html(digest), page))

@@ -29,6 +29,7 @@ from typing import Callable, Iterator, Mapping
 
 from ..model import Month, Note, Site, TagIndex
 from ..render import html_text, issue_path, tag_path
+from ..speed.memo import NO_MEMO, BuildMemo
 from .feeds import paper_fragments
 
 # A note's words the index holds: enough for what a paper is about ("mentioning
@@ -121,23 +122,31 @@ def page_record(number: int, title: str, link: str, page_html: str, lang: str = 
 
 
 def search_records(site: Site, digests: Mapping[str, str], url_of: Callable[[str], str],
-                   pages: tuple[tuple[str, str, str], ...] = (), lang: str = "en") -> Iterator[Record]:
+                   pages: tuple[tuple[str, str, str], ...] = (), lang: str = "en",
+                   memo: BuildMemo | None = None) -> Iterator[Record]:
     """Every record of the site: each published paper at its digest anchor, each
     issue and tag page by name, and `pages` (title, URL, HTML) written by hand.
     `digests`: each month's rendered digest HTML, by month key. `url_of`: the URL
-    of a generated page's source path (issues/2021-03.md), relative to the site root."""
+    of a generated page's source path (issues/2021-03.md), relative to the site root.
+    `memo` keeps each issue's records across the rebuilds of `mkdocs serve`."""
+    memo = NO_MEMO if memo is None else memo
+    memo.new_build()
     for month in site.months:
         if month.draft:
             continue
-        link = url_of(issue_path(month.key))
-        yield issue_record(month, link, lang)
-        fragments = paper_fragments(digests.get(month.key, ""))
-        for note in month.notes:
-            if not note.draft:
-                yield paper_record(note, month, link, fragments.get(note.slug, ""), lang)
+        link, digest = url_of(issue_path(month.key)), digests.get(month.key, "")
+        yield from memo.get(("search", month, link, digest, lang), lambda: tuple(_month_records(month, link, digest, lang)))
     for index in site.tags:
         published = sum(1 for n in index.notes if not n.draft)
         if published:
             yield tag_record(index, published, url_of(tag_path(index.tag.slug)), lang)
     for number, (title, link, page_html) in enumerate(pages):
         yield page_record(number, title, link, page_html, lang)
+
+
+def _month_records(month: Month, link: str, digest: str, lang: str) -> Iterator[Record]:
+    yield issue_record(month, link, lang)
+    fragments = paper_fragments(digest)
+    for note in month.notes:
+        if not note.draft:
+            yield paper_record(note, month, link, fragments.get(note.slug, ""), lang)

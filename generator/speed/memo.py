@@ -21,6 +21,11 @@ class BuildMemo:
     def new_build(self) -> None:
         self._previous, self._current = self._current, {}
 
+    def unfinished(self) -> None:
+        """The build stopped early (a newer one came): keep what it did not get to
+        ask for, so the next build still finds it."""
+        self._current = {**self._previous, **self._current}
+
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         if key in self._current:
             return self._current[key]

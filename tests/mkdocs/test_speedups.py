@@ -226,11 +226,10 @@ def test_serve_rebuilds_only_what_changed_and_is_never_stale(served, tmp_path):
     note.write_text(original.rstrip() + "\n\nFreshly edited sentence.\n", encoding="utf-8")
     _until(f"{base}issues/{month}/", lambda s, body: "Freshly edited sentence." in body)
     time.sleep(1.5)  # let a last rebuild, if any, finish
-    # Its entries in the site feed and in its tag's feed show the edit too.
+    # Its entries in the site feed and in its tag's feed show the edit too, written once the page is out.
     tag = re.search(r"^tags:\n- (.+)$", original, re.M).group(1).strip()
     for feed in ("feed.xml", f"tags/{slugify(tag)}/feed.xml"):
-        status, xml = _fetch(base + feed)
-        assert status == 200 and "Freshly edited sentence." in xml, feed
+        _until(base + feed, lambda status, xml: status == 200 and "Freshly edited sentence." in xml)
     # Only that page was rebuilt; the search index, made in the background, becomes a full build's.
     run = newsletter("-f", str(config), "build", "--site-dir", str(tmp_path / "full-1"), cwd=root)
     assert run.returncode == 0, run.stdout + run.stderr

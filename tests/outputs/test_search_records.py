@@ -72,3 +72,50 @@ def test_pagefind_indexes_the_records_as_text(tmp_path):
     first = sorted(p.relative_to(tmp_path / "pagefind") for p in (tmp_path / "pagefind").rglob("*") if p.is_file())
     assert first == sorted(p.relative_to(again / "pagefind") for p in (again / "pagefind").rglob("*") if p.is_file())
     assert all((tmp_path / "pagefind" / p).read_bytes() == (again / "pagefind" / p).read_bytes() for p in first)
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_same_records_reuse_the_cached_index_and_changed_ones_index_again(tmp_path, monkeypatch):
+    from generator.mkdocs import search as indexer
+
+    cache = tmp_path / "cache"
+    assert write_index(records(), tmp_path / "one" / "pagefind", cache=cache) == 5
+    assert len(list(cache.iterdir())) == 1
+    runs = []
+    real = indexer.subprocess.run
+    monkeypatch.setattr(indexer.subprocess, "run", lambda *a, **k: runs.append(a) or real(*a, **k))
+    assert write_index(records(), tmp_path / "two" / "pagefind", cache=cache) == 5
+    assert runs == []  # nothing indexed: the kept index, linked in
+    assert _files(tmp_path / "two" / "pagefind") == _files(tmp_path / "one" / "pagefind")
+
+    changed = records()
+    changed[1] = search.Record(changed[1].path, changed[1].html.replace("B. Author", "C. Author"))
+    write_index(changed, tmp_path / "three" / "pagefind", cache=cache)
+    assert len(runs) == 1 and len(list(cache.iterdir())) == 1  # indexed again; only the newest is kept
+    found = {r["meta"]["link"]: r for r in read_search_records(tmp_path / "three")}
+    assert found["issues/2021-03/#evil"]["meta"]["authors"] == "Zoë <img src=x>, C. Author"
+    # The first site's files are links to a cache entry that is gone, not to the new one: still whole.
+    assert _files(tmp_path / "two" / "pagefind") == _files(tmp_path / "one" / "pagefind")
+
+
+def test_the_preview_indexes_again_only_when_a_record_changed(tmp_path):
+    from generator.mkdocs.search import ENTRY, ServeIndexer
+
+    indexer = ServeIndexer()
+    indexer.request(records, tmp_path, wait=True)
+    entry = (tmp_path / "pagefind" / ENTRY).read_bytes()
+    assert indexer.runs == 1
+    indexer.request(records, tmp_path, wait=True)  # a save that changed no record
+    assert indexer.runs == 1 and (tmp_path / "pagefind" / ENTRY).read_bytes() == entry
+
+    def renamed():
+        return [search.Record(r.path, r.html.replace("B. Author", "C. Author")) for r in records()]
+
+    indexer.request(renamed, tmp_path, wait=True)
+    assert indexer.runs == 2 and (tmp_path / "pagefind" / ENTRY).read_bytes() != entry
+    # The new fragments sit beside the old ones (an open search may still ask for those).
+    authors = {r["meta"].get("authors") for r in read_search_records(tmp_path)}
+    assert "Zoë <img src=x>, C. Author" in authors

@@ -56,3 +56,112 @@ def test_background(case, tmp_path):
               "assert can_fork()\ntmp = pathlib.Path(sys.argv[1])\n" + textwrap.dedent(CASES[case])
     run = subprocess.run([sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
+
+
+# ------------------------------------------------------------------------ Latest (serve)
+
+
+def test_latest_runs_the_newest_job_once_after_the_current_one():
+    import threading
+    import time
+
+    from generator.speed.background import Latest
+
+    jobs = Latest("test jobs")
+    started, release, ran = threading.Event(), threading.Event(), []
+
+    def first(superseded):
+        started.set()
+        release.wait(10)
+        ran.append(("first", superseded()))
+
+    jobs.submit(first)
+    assert started.wait(10)
+    for name in ("second", "third"):  # asked while the first runs: only the newest runs after it
+        jobs.submit(lambda superseded, name=name: ran.append((name, superseded())))
+    release.set()
+    jobs.wait()
+    assert ran == [("first", True), ("third", False)]
+    jobs.submit(lambda superseded: ran.append(("waited", superseded())), wait=True)
+    assert ran[-1] == ("waited", False) and jobs.runs == 3
+    time.sleep(0.05)
+    assert not any(t.name == "test jobs" for t in threading.enumerate())  # no thread left idling
+
+
+def test_latest_waits_for_quiet_and_logs_a_failure(caplog):
+    import logging
+    import time
+
+    from generator.speed.background import Latest
+
+    jobs, ran = Latest("quiet jobs", quiet=0.3, log=logging.getLogger("test.latest")), []
+    asked = time.monotonic()
+    jobs.submit(lambda superseded: ran.append(time.monotonic() - asked))
+    time.sleep(0.1)
+    jobs.submit(lambda superseded: ran.append(time.monotonic() - asked))  # the editor saved again
+    jobs.wait()
+    assert len(ran) == 1 and ran[0] >= 0.4  # one run, 0.3 s after the last request
+
+    def broken(superseded):
+        raise ValueError("disk full")
+
+    with caplog.at_level(logging.WARNING, logger="test.latest"):
+        jobs.submit(broken, wait=True)
+        jobs.submit(lambda superseded: ran.append("after"), wait=True)
+    assert "quiet jobs: disk full" in caplog.text and ran[-1] == "after"
+
+
+def test_latest_cancel_drops_the_waiting_job_and_supersedes_the_running_one():
+    import threading
+
+    from generator.speed.background import Latest
+
+    jobs, ran = Latest("cancelled jobs", quiet=0.2), []
+    jobs.submit(lambda superseded: ran.append("dropped"))
+    jobs.cancel()  # a build began before the quiet time was over
+    jobs.wait()
+    assert ran == []
+    started, release = threading.Event(), threading.Event()
+
+    def running(superseded):
+        started.set()
+        release.wait(10)
+        ran.append(("running", superseded()))
+
+    jobs.submit(running)
+    assert started.wait(10)
+    jobs.cancel()
+    release.set()
+    jobs.wait()
+    assert ran == [("running", True)]
+
+
+WORKER = """
+import os, sys
+from generator.speed.background import Worker
+def pid_and_count(box=[]):
+    box.append(1)
+    return os.getpid(), len(box)
+if __name__ == "__main__":
+    worker = Worker()
+    first, second = worker.call(pid_and_count), worker.call(pid_and_count)
+    assert first[0] == second[0] != os.getpid(), (first, second)  # one process of its own, kept
+    assert (first[1], second[1]) == (1, 2)  # what a job keeps lives on to the next
+    try:
+        worker.call(os._exit, 3)
+    except RuntimeError as exc:
+        assert "died" in str(exc)
+    else:
+        raise AssertionError("no error")
+    assert worker.call(pid_and_count)[1] == 1  # a new process after a death
+    worker.close()
+    print("ok")
+"""
+
+
+def test_worker_keeps_one_process_and_survives_its_death(tmp_path):
+    script = tmp_path / "worker_case.py"
+    script.write_text(WORKER, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[2])})
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
