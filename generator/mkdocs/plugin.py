@@ -81,7 +81,7 @@ class NewsletterConfig(base.Config):
     watch = c.ListOfItems(c.Dir(exists=True), default=[])
     drafts_on_serve = c.Type(bool, default=True)  # like Material's blog plugin: preview drafts
     feed_limit = NonNegative("every entry", default=50)  # newest entries per Atom feed
-    render_cache = c.Type(bool, default=True)  # keep rendered pages in .cache/newsletter/ (see mkdocs/cache.py)
+    render_cache = c.Type(bool, default=True)  # keep rendered pages and the last search index in .cache/newsletter/ (mkdocs/cache.py, search.py)
     render_workers = NonNegative("one per core", default=0)  # processes rendering pages; 1: no extra process
     search = c.Type(bool, default=True)  # the paper search: a Pagefind index in pagefind/ (see mkdocs/search.py)
     # `newsletter email` (see generator/outputs/email.py): From, List-Id, unsubscribe URL ({email} per recipient)

@@ -7,8 +7,14 @@ chunks of its words and the records it shows, where Material's lunr search
 fetched the whole index (29 MB at 10,000 notes) before the first result. Its
 Python API would take the records without files, but it waits 0.1 s for each
 answer (one record at a time), and the same indexer through its service
-protocol was no faster than over files here. The documents are written to a
-temporary folder that is gone after the run.
+protocol, every record sent at once, was no faster than over files here (8.8 s
+against 7.4 s at 10,000 records). The documents are written to a temporary
+folder, on the tmpfs where it has room, gone after the run.
+
+The last index is kept (`cache`, .cache/newsletter/search/) under a hash of its
+records and of the Pagefind binary: the same records are linked in, not indexed
+again. Pagefind's output is made byte-identical for the same records, so the kept
+files are the ones a new run would write.
 
 When it runs:
 - `newsletter build`: in a forked process from the moment every page is
@@ -16,10 +22,11 @@ When it runs:
   waited for in on_post_build, before the link check reads the site;
 - `newsletter serve`: in a thread once no build has come for QUIET_S seconds, and
   Pagefind at a lower priority, so a saved note shows at once and the next save
-  is not slowed down, while the index follows a few seconds later. Pagefind names its chunks by their
-  content, so the new files are added beside the old ones and the entry file that
-  names them is replaced last: a reader's open search keeps working on the index
-  it loaded. The first build waits for its index, so search never finds none.
+  is not slowed down, while the index follows a few seconds later; not at all when
+  no record changed. Pagefind names its chunks by their content, so the new files
+  are added beside the old ones and the entry file that names them is replaced
+  last: a reader's open search keeps working on the index it loaded. The first
+  build waits for its index, so search never finds none.
 """
 
 from __future__ import annotations
