@@ -100,6 +100,9 @@ def export_site(config_file: Path, out: Path, strict: bool = True) -> ExportRepo
         if plugin is None:
             raise ExportError(f"{config_file}: the 'newsletter' plugin is not enabled under plugins:")
         plugin.keep_for_export = True
+        # The paper search is the plugin's (the export uses its engine's own search, see
+        # export_config): its index, 10,000 files at archive scale, would be dead weight.
+        plugin.config["search"] = False
         build(config)
         docs = out / DOCS
         root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
