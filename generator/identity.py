@@ -5,7 +5,8 @@ in May are one paper; so are `https://doi.org/10.1145/ABC` and `doi:10.1145/abc`
 `paper_id` folds every form of a link into one canonical key:
 
 - `arxiv:2102.07074` / `arxiv:hep-th/9901001`: the arXiv id without its version, from
-  abs/pdf/html/format links, export.arxiv.org, `arXiv:` ids and Hugging Face paper pages;
+  abs/pdf/html/format links, export.arxiv.org, `arXiv:` ids, Hugging Face paper pages and
+  arXiv's own DOIs (`10.48550/arXiv.2102.07074`, in any DOI form);
 - `doi:10.1145/3442188.3445922`: a DOI, case-folded (DOIs are case-insensitive, ISO 26324),
   from doi.org / dx.doi.org links, `doi:` prefixes or a bare `10.` DOI;
 - `openreview:<forum id>`: OpenReview forum and pdf links (`?id=`), case kept (ids are);
@@ -33,6 +34,7 @@ _ARXIV_PATH = re.compile(rf"^/(?:abs|pdf|html|format|ps|src)/(?P<id>{_NEW_ID}|{_
 _HF_PATH = re.compile(rf"^/papers/(?P<id>{_NEW_ID})(?:v\d+)?/?$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_HOSTS = {"doi.org", "dx.doi.org"}
+ARXIV_DOI = "10.48550/arxiv."  # arXiv's DOIs (DataCite), case-folded as doi() gives them
 _OPENREVIEW_HOSTS = {"openreview.net"}
 
 
@@ -41,12 +43,17 @@ def arxiv_id(text: str) -> str | None:
     """The versionless arXiv id in an id or link of any form, or None.
 
     `2102.07074`, `arXiv:2102.07074v2`, `https://arxiv.org/pdf/2102.07074v2.pdf`,
-    `https://export.arxiv.org/abs/hep-th/9901001`, `https://huggingface.co/papers/2102.07074`."""
+    `https://export.arxiv.org/abs/hep-th/9901001`, `https://huggingface.co/papers/2102.07074`,
+    `https://doi.org/10.48550/arXiv.2102.07074`."""
     text = text.strip()
     bare = re.sub(r"^arxiv:\s*", "", text, flags=re.IGNORECASE)
     match = _ARXIV_ID.fullmatch(bare)
     if match:
         return _case(match.group("id"))
+    found = doi(text)
+    if found is not None:  # arXiv's own DOI names the same paper as its id
+        match = _ARXIV_ID.fullmatch(found[len(ARXIV_DOI):]) if found.startswith(ARXIV_DOI) else None
+        return _case(match.group("id")) if match else None
     parts = _split(text)
     if parts is None:
         return None

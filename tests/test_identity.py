@@ -58,6 +58,18 @@ def test_doi_is_case_folded():
     assert paper_id("10.1038/S41586-021-03819-2") == paper_id("https://doi.org/10.1038/s41586-021-03819-2")
 
 
+@pytest.mark.parametrize("form", ["https://doi.org/10.48550/arXiv.2102.07074", "doi:10.48550/ARXIV.2102.07074",
+                                  "10.48550/arxiv.2102.07074", "https://dx.doi.org/10.48550/arXiv.2102.07074"])
+def test_arxivs_own_doi_is_the_arxiv_paper(form):
+    assert arxiv_id(form) == "2102.07074" and paper_id(form) == "arxiv:2102.07074"
+    assert doi(form) == "10.48550/arxiv.2102.07074"  # still its DOI, for the citation's doi field
+
+
+def test_other_dois_under_arxivs_prefix_are_dois():
+    assert arxiv_id("10.48550/arxiv.notanid") is None
+    assert paper_id("10.48550/arXiv.notanid") == "doi:10.48550/arxiv.notanid"
+
+
 def test_openreview_forum_and_pdf_are_one_paper():
     assert openreview_id("https://openreview.net/forum?id=YicbFdNTTy") == "YicbFdNTTy"
     assert paper_id("https://openreview.net/pdf?id=YicbFdNTTy") == "openreview:YicbFdNTTy"

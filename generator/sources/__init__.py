@@ -42,7 +42,7 @@ def lookup(texts: list[str], timeout: float | None = None) -> dict[str, Record |
     results: dict[str, Record | SourceError] = {}
     by_arxiv: dict[str, list[str]] = {}
     for text in texts:
-        if (found := identity.arxiv_id(text) or _arxiv_doi(text)) is not None:
+        if (found := identity.arxiv_id(text)) is not None:  # arXiv's own DOIs too: asked of arXiv, not Crossref
             by_arxiv.setdefault(found, []).append(text)
         elif (found := identity.doi(text)) is not None:
             results[text] = _catch(lambda: fetch_crossref(_doi_as_written(text), timeout))
@@ -63,15 +63,6 @@ def lookup_one(text: str, timeout: float | None = None) -> Record:
     if isinstance(outcome, SourceError):
         raise outcome
     return outcome
-
-
-def _arxiv_doi(text: str) -> str | None:
-    """arXiv's own DOIs (10.48550/arXiv.2102.07074, registered at DataCite, which Crossref
-    does not answer for) name the arXiv paper: asked of arXiv, so the note is the arXiv one."""
-    found = identity.doi(text)
-    if found and found.startswith("10.48550/arxiv."):
-        return identity.arxiv_id(found.removeprefix("10.48550/arxiv."))
-    return None
 
 
 def _catch(call):
