@@ -182,7 +182,8 @@ class Worker:
 
     def call(self, fn: Callable[..., T], *args) -> T:
         if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                                initializer=_exit_with, initargs=(os.getpid(),))
             atexit.register(self.close)
         try:
             return self._pool.submit(fn, *args).result()
@@ -194,3 +195,14 @@ class Worker:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _exit_with(parent: int) -> None:
+    """In a Worker's process: leave when the parent is gone (killed, not shut down). The
+    worker holds both ends of its job queue, so it would otherwise wait for jobs forever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -154,6 +154,9 @@ if __name__ == "__main__":
     else:
         raise AssertionError("no error")
     assert worker.call(pid_and_count)[1] == 1  # a new process after a death
+    print(worker.call(pid_and_count)[0], flush=True)
+    if sys.argv[1:] == ["die"]:
+        os._exit(9)  # as if killed: no shutdown of the worker
     worker.close()
     print("ok")
 """
@@ -164,4 +167,21 @@ def test_worker_keeps_one_process_and_survives_its_death(tmp_path):
     script.write_text(WORKER, encoding="utf-8")
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[2])})
-    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    assert run.returncode == 0 and run.stdout.split()[-1] == "ok", run.stderr
+
+
+def test_a_worker_leaves_when_its_parent_is_killed(tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "worker_case.py"
+    script.write_text(WORKER, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(script), "die"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert run.returncode == 9, run.stderr
+    worker = int(run.stdout.split()[-1])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{worker}").exists(), "the worker outlived its parent"
