@@ -96,8 +96,8 @@ def cmd_build(args) -> int:
     # not the clock, so the same content always builds byte-identical files.
     # The plugin sets SOURCE_DATE_EPOCH from the content it reads anyway (no second read).
     epoch_from_content = "SOURCE_DATE_EPOCH" not in os.environ
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
-    try:
+
+    def build_into(staging: Path) -> str:
         config = load_config(str(config_file), strict=not args.no_strict, site_dir=str(staging))
         if "newsletter" in config.plugins:
             config.plugins["newsletter"].epoch_from_content = epoch_from_content
@@ -114,18 +114,16 @@ def cmd_build(args) -> int:
             logging.getLogger("mkdocs.newsletter").warning(f"{site_dir.name}/{link}")
         if broken and not args.no_strict:
             raise MkDocsException(f"{plural(len(broken), 'broken link')} in the built site")
-    except (MkDocsException, SystemExit) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        print(f"build failed: {exc or 'see the warnings above'}; {site_dir} left as it was", file=sys.stderr)
-        return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return summary
+
+    try:
+        summary = _staged(site_dir, "build", (MkDocsException, SystemExit), build_into)
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)  # main() may run again in one process
         if epoch_from_content:
             os.environ.pop("SOURCE_DATE_EPOCH", None)  # the content's date was for this build only
-    _swap_in(staging, site_dir)
+    if summary is None:
+        return 1
     pages = sum(1 for _ in site_dir.rglob("*.html"))
     print(f"built {site_dir.name}/: {summary}, "
           f"{pages} pages, {counter.count} warnings, {time.perf_counter() - started:.1f} s")
@@ -150,6 +148,24 @@ def cmd_check_site(args) -> int:
     return 1 if report.broken else 0
 
 
+def _staged(target: Path, what: str, errors: tuple, work):
+    """`work(folder)` into a new folder beside `target`, swapped in only when it returns,
+    so a failed build never replaces a good one. On one of `errors` the folder is removed,
+    the failure said, and None returned: `target` is left as it was."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        result = work(staging)
+    except errors as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"{what} failed: {exc or 'see the warnings above'}; {target} left as it was", file=sys.stderr)
+        return None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, target)
+    return result
+
+
 def _swap_in(staging: Path, site_dir: Path) -> None:
     old = None
     if site_dir.exists():
@@ -172,25 +188,23 @@ def cmd_export(args) -> int:
         print(f"newsletter: {args.out} is not empty and holds no export; choose a new or empty folder", file=sys.stderr)
         return 1
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     counter = _Counter()
     logging.getLogger("mkdocs").addHandler(counter)
-    try:
+
+    def export_into(staging: Path):
         report = export_site(args.config, staging, strict=not args.no_strict)
         for link in report.broken:
             logging.getLogger("mkdocs.newsletter").warning(f"{out.name}: {link}")
         if report.broken:
             raise MkDocsException(f"{plural(len(report.broken), 'broken link')} in the plugin-free build of the export")
-    except (MkDocsException, ExportError, SystemExit) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        print(f"export failed: {exc or 'see the warnings above'}; {args.out} left as it was", file=sys.stderr)
-        return 1
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return report
+
+    try:
+        report = _staged(out, "export", (MkDocsException, ExportError, SystemExit), export_into)
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
-    _swap_in(staging, out)
+    if report is None:
+        return 1
     print(f"exported {args.out}: {plural(report.pages, 'generated page')}, {plural(report.docs_files, 'other file')} "
           f"of docs_dir, {plural(len(report.plugin_files), 'finished file')} from the plugin; plugin-free MkDocs build: "
           f"{plural(report.links, 'internal link')}, 0 broken; {counter.count} warnings, {report.seconds:.1f} s")

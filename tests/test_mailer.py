@@ -69,10 +69,20 @@ class Inbox:
         return [a for rcpts, _ in self.messages for a in rcpts]
 
 
-def serve(handler, **kwargs) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **kwargs)
+def send(root: Path, handler, *extra: str, **server):
+    """Send the issue through a real SMTP server (aiosmtpd, `server` its options) on
+    localhost, started for this run and stopped after it."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **server)
     controller.start()
-    return controller
+    try:
+        return send_to(root, controller.port, *extra)
+    finally:
+        controller.stop()
+
+
+def send_to(root: Path, port: int, *extra: str):
+    return run_cli("-f", root / "mkdocs.yml", "email", "2021-03", "--send", "--to", root / "list.txt",
+                   "--smtp", f"127.0.0.1:{port}", *extra)
 
 
 @pytest.fixture
@@ -83,11 +93,6 @@ def project(tmp_path) -> Path:
              f"{READERS[1].upper()}  # again", READERS[4], "a b@example.net", *READERS[5:]]
     (root / "list.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
-
-
-def send(root: Path, port: int, *extra: str):
-    return run_cli("-f", root / "mkdocs.yml", "email", "2021-03", "--send", "--to", root / "list.txt",
-                   "--smtp", f"127.0.0.1:{port}", *extra)
 
 
 def log_lines(root: Path) -> list[dict]:
@@ -104,11 +109,7 @@ def test_recipient_list_reports_invalid_lines(project):
 
 def test_each_reader_gets_a_personal_multipart_message(project):
     inbox = Inbox()
-    controller = serve(inbox)
-    try:
-        run = send(project, controller.port, "--smtp-security", "none")
-    finally:
-        controller.stop()
+    run = send(project, inbox, "--smtp-security", "none")
     assert run.code == 0, run.text
     assert inbox.addresses() == READERS
     assert "sent 8, already sent before 0, skipped 3, failed 0" in run.out
@@ -134,21 +135,13 @@ def test_each_reader_gets_a_personal_multipart_message(project):
 
     # Rerun: everyone has it, nothing is sent; the same message ids would be made again.
     again = Inbox()
-    controller = serve(again)
-    try:
-        run = send(project, controller.port, "--smtp-security", "none")
-    finally:
-        controller.stop()
+    run = send(project, again, "--smtp-security", "none")
     assert run.code == 0 and again.messages == [] and "sent 0, already sent before 8" in run.out
 
 
 def test_refused_and_dropped_then_rerun_delivers_exactly_the_missing(project):
     first = Inbox(refuse_nth=3, drop_after=5)
-    controller = serve(first)
-    try:
-        run = send(project, controller.port, "--smtp-security", "none")
-    finally:
-        controller.stop()
+    run = send(project, first, "--smtp-security", "none")
     assert run.code == 1
     # 1, 2 accepted; 3 refused; 4, 5, 6 accepted; the connection drops at the 7th.
     assert first.addresses() == [READERS[0], READERS[1], READERS[3], READERS[4], READERS[5]]
@@ -161,11 +154,7 @@ def test_refused_and_dropped_then_rerun_delivers_exactly_the_missing(project):
         [READERS[2], READERS[6], READERS[7]]
 
     second = Inbox()
-    controller = serve(second)
-    try:
-        run = send(project, controller.port, "--smtp-security", "none")
-    finally:
-        controller.stop()
+    run = send(project, second, "--smtp-security", "none")
     assert run.code == 0, run.text
     assert second.addresses() == [READERS[2], READERS[6], READERS[7]]
     delivered = first.addresses() + second.addresses()
@@ -174,7 +163,7 @@ def test_refused_and_dropped_then_rerun_delivers_exactly_the_missing(project):
 
 
 def test_unreachable_server_sends_nothing_and_says_so(project):
-    run = send(project, free_port(), "--smtp-security", "none")
+    run = send_to(project, free_port(), "--smtp-security", "none")
     assert run.code == 1 and "could not connect" in run.err and "not sent yet 8" in run.out
 
 
@@ -204,38 +193,26 @@ def test_starttls_with_login(project, certificate, monkeypatch):
         return AuthResult(success=auth_data.login == b"mailer" and auth_data.password == b"s3cret")
 
     inbox = Inbox()
-    controller = serve(inbox, tls_context=_server_context(certificate), require_starttls=True,
-                       authenticator=authenticator, auth_require_tls=True)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the test certificate, verify the host
     monkeypatch.setenv("NEWSLETTER_SMTP_USER", "mailer")
     monkeypatch.setenv("NEWSLETTER_SMTP_PASSWORD", "s3cret")
-    try:
-        run = send(project, controller.port)  # default: --smtp-security starttls
-    finally:
-        controller.stop()
+    run = send(project, inbox, tls_context=_server_context(certificate), require_starttls=True,  # default: starttls
+               authenticator=authenticator, auth_require_tls=True)
     assert run.code == 0, run.text
     assert inbox.addresses() == READERS and logins == [(b"mailer", b"s3cret")]
 
 
 def test_starttls_refuses_an_untrusted_certificate(project, certificate, monkeypatch):
     inbox = Inbox()
-    controller = serve(inbox, tls_context=_server_context(certificate), require_starttls=True)
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    try:
-        run = send(project, controller.port)
-    finally:
-        controller.stop()
+    run = send(project, inbox, tls_context=_server_context(certificate), require_starttls=True)
     assert run.code == 1 and inbox.messages == [] and "CERTIFICATE_VERIFY_FAILED" in run.err
 
 
 def test_implicit_tls(project, certificate, monkeypatch):
     inbox = Inbox()
-    controller = serve(inbox, ssl_context=_server_context(certificate))
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
-    try:
-        run = send(project, controller.port, "--smtp-security", "ssl")
-    finally:
-        controller.stop()
+    run = send(project, inbox, "--smtp-security", "ssl", ssl_context=_server_context(certificate))
     assert run.code == 0, run.text
     assert inbox.addresses() == READERS
 

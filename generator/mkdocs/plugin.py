@@ -180,23 +180,21 @@ class NewsletterPlugin(BasePlugin[NewsletterConfig]):
         self.incremental.templates(env)
         self.incremental.restore(files)
         self.serve_feeds = None
-        if self.site is not None and config.site_url and self.feed_writer is None:  # every page is rendered, none written
-            # Written by another process while MkDocs renders the templates (speed/background.py).
-            site, limit = self.site, self.config.feed_limit
-            self.feeds = Background(lambda: write_feeds(site, config, files, limit))
+        if self.site is not None and config.site_url:  # every page is rendered by now, none written yet
+            site, limit, meta, inputs = self.site, self.config.feed_limit, feed_site(config), feed_inputs(self.site, files)
+            if self.feed_writer is None:  # a build: in another process while MkDocs renders the templates
+                self.feeds = Background(lambda: write_site_files(site, meta, *inputs, limit))
+            else:
+                # Under serve, once the pages are written (on_post_build), in the worker process
+                # where the memo of feed entries lives on: a saved note shows at once, its feeds follow.
+                worker, site_dir = self.feed_worker, Path(config.site_dir)
+                self.serve_feeds = lambda superseded: _serve_feeds(worker, site_dir, (site, meta, *inputs, limit))
         self.search_records = None
         if self.site is not None and self.config.search:
             records = self.search_records = site_records(self.site, files, config, self.search_indexer and self.search_indexer.memo)
             if self.search_indexer is None:  # a build: in another process while MkDocs writes the pages
                 output, cache = Path(config.site_dir) / SEARCH_FOLDER, self.search_cache
                 self.search_job = Background(lambda: write_index(records(), output, cache=cache))
-        if self.feed_writer is not None and self.site is not None and config.site_url:
-            # Under serve, once the pages are written (on_post_build), in the worker process
-            # where the memo of feed entries lives on: a saved note shows at once, its feeds follow.
-            args = (self.site, FeedSite(config.site_url, config.site_name, config.site_description or ""),
-                    *feed_inputs(self.site, files), self.config.feed_limit)
-            worker, site_dir = self.feed_worker, Path(config.site_dir)
-            self.serve_feeds = lambda superseded: superseded() or _serve_feeds(worker, site_dir, args)
         return env
 
     def on_post_build(self, config):
@@ -274,18 +272,19 @@ def replace_sources(files: Files, pages, config, content_dir: Path, docs_dir: Pa
     return files
 
 
-def write_feeds(site: Site, config, files: Files, limit: int) -> tuple[Problem, ...]:
-    """Make the feeds from the digests' rendered HTML and write them to the site.
-    Returns the problems to report (this may run in another process: see on_env)."""
-    return write_site_files(site, FeedSite(config.site_url, config.site_name, config.site_description or ""),
-                            *feed_inputs(site, files), limit)
+def feed_site(config) -> FeedSite:
+    return FeedSite(config.site_url, config.site_name, config.site_description or "")
+
+
+def digests_of(site: Site, files: Files) -> dict[str, str]:
+    """Each month's rendered digest HTML, by month key (the feeds and the search read it)."""
+    return {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
 
 
 def feed_inputs(site: Site, files: Files) -> tuple[dict, dict, dict]:
-    """What write_site_files reads of this build, as plain data: each digest's HTML, and
-    each file's URL and place in the site."""
-    digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
-    return digests, {f.src_uri: f.url for f in files}, {f.src_uri: f.abs_dest_path for f in files}
+    """What write_site_files reads of this build, as plain data (it may run in another
+    process): each digest's HTML, and each file's URL and place in the site."""
+    return digests_of(site, files), {f.src_uri: f.url for f in files}, {f.src_uri: f.abs_dest_path for f in files}
 
 
 def write_site_files(site: Site, meta: FeedSite, digests: dict, urls: dict, dests: dict, limit: int,
@@ -322,13 +321,13 @@ def _serve_site_files(*args) -> tuple[Problem, ...]:
 
 
 def published_paths(site: Site) -> tuple[str, ...]:
-    """Every finished file the build writes beside the pages (write_feeds writes them)."""
+    """Every finished file the build writes beside the pages (write_site_files writes them)."""
     return feed_paths(site) + citation_paths(site) + data_paths(site)
 def site_records(site: Site, files: Files, config, memo: BuildMemo | None = None):
     """A function giving the site's search records (it may run in another process or
     thread: everything it reads is taken now, from this build's rendered pages).
     `memo`: under serve, each issue's records kept for the next rebuild (used by one thread)."""
-    digests = {m.key: files.get_file_from_path(issue_path(m.key)).page.content or "" for m in site.months}
+    digests = digests_of(site, files)
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
     pages = tuple((f.page.title or "", f.url, f.page.content) for f in files.documentation_pages()
                   if f.generated_by != "newsletter" and f.page is not None and f.page.content)
@@ -338,14 +337,14 @@ def site_records(site: Site, files: Files, config, memo: BuildMemo | None = None
 
 class FeedFile(File):
     """A feed: known to MkDocs from the start (links to it validate), written to the
-    site by write_feeds, not copied by MkDocs."""
+    site by write_site_files, not copied by MkDocs."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
 
 
 def add_generated(files: Files, paths, config) -> Files:
-    """The feeds' files, written once the pages are rendered (write_feeds)."""
+    """The feeds' files, written once the pages are rendered (write_site_files)."""
     for path in paths:
         existing = files.get_file_from_path(path)
         if existing is not None:

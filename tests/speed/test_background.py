@@ -61,25 +61,34 @@ def test_background(case, tmp_path):
 # ------------------------------------------------------------------------ Latest (serve)
 
 
+def _held(jobs, name: str, ran: list):
+    """Submit a job that runs until the returned function is called, then records
+    (name, superseded()); returns once it runs."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    def job(superseded):
+        started.set()
+        release.wait(10)
+        ran.append((name, superseded()))
+
+    jobs.submit(job)
+    assert started.wait(10)
+    return release.set
+
+
 def test_latest_runs_the_newest_job_once_after_the_current_one():
     import threading
     import time
 
     from generator.speed.background import Latest
 
-    jobs = Latest("test jobs")
-    started, release, ran = threading.Event(), threading.Event(), []
-
-    def first(superseded):
-        started.set()
-        release.wait(10)
-        ran.append(("first", superseded()))
-
-    jobs.submit(first)
-    assert started.wait(10)
+    jobs, ran = Latest("test jobs"), []
+    release = _held(jobs, "first", ran)
     for name in ("second", "third"):  # asked while the first runs: only the newest runs after it
         jobs.submit(lambda superseded, name=name: ran.append((name, superseded())))
-    release.set()
+    release()
     jobs.wait()
     assert ran == [("first", True), ("third", False)]
     jobs.submit(lambda superseded: ran.append(("waited", superseded())), wait=True)
@@ -112,8 +121,6 @@ def test_latest_waits_for_quiet_and_logs_a_failure(caplog):
 
 
 def test_latest_cancel_drops_the_waiting_job_and_supersedes_the_running_one():
-    import threading
-
     from generator.speed.background import Latest
 
     jobs, ran = Latest("cancelled jobs", quiet=0.2), []
@@ -121,17 +128,9 @@ def test_latest_cancel_drops_the_waiting_job_and_supersedes_the_running_one():
     jobs.cancel()  # a build began before the quiet time was over
     jobs.wait()
     assert ran == []
-    started, release = threading.Event(), threading.Event()
-
-    def running(superseded):
-        started.set()
-        release.wait(10)
-        ran.append(("running", superseded()))
-
-    jobs.submit(running)
-    assert started.wait(10)
+    release = _held(jobs, "running", ran)
     jobs.cancel()
-    release.set()
+    release()
     jobs.wait()
     assert ran == [("running", True)]
 
